@@ -1,0 +1,94 @@
+//! Deployment use cases: load (from a path, a bundled example or text), check, show, save.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use triplane_model::{Catalog, Deployment, Diagnostic, DeploymentFile};
+
+use crate::{ApiError, ErrorCode};
+
+include!(concat!(env!("OUT_DIR"), "/example_files.rs"));
+
+/// The bundled catalog, read once.
+pub fn catalog() -> Result<&'static Catalog, ApiError> {
+    static CATALOG: OnceLock<Result<Catalog, Vec<Diagnostic>>> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::bundled).as_ref().map_err(|d| {
+        ApiError::invalid("the bundled catalog is invalid (a build defect)", d.clone())
+    })
+}
+
+/// Loads a deployment from a file path, or from `example:NAME` for a bundled example.
+pub fn load(path: &str) -> Result<Deployment, ApiError> {
+    if let Some(name) = path.strip_prefix("example:") {
+        return load_example(name);
+    }
+    Ok(triplane_model::load_path(Path::new(path), catalog()?)?)
+}
+
+/// Loads deployment text held in memory (the app's editor); `name` appears in messages.
+pub fn load_text(name: &str, text: &str) -> Result<Deployment, ApiError> {
+    Ok(triplane_model::load_bytes(name, text.as_bytes(), catalog()?)?)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExampleSummary {
+    /// File stem, usable as `example:ID`.
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// The bundled examples, in file-name order.
+pub fn examples() -> Result<Vec<ExampleSummary>, ApiError> {
+    EXAMPLE_FILES
+        .iter()
+        .map(|(file, _)| {
+            let id = file.trim_end_matches(".yaml").to_string();
+            let d = load_example(&id)?;
+            Ok(ExampleSummary { id, name: d.name, description: d.description })
+        })
+        .collect()
+}
+
+/// The text of a bundled example.
+pub fn example_text(id: &str) -> Result<&'static str, ApiError> {
+    EXAMPLE_FILES
+        .iter()
+        .find(|(file, _)| file.trim_end_matches(".yaml") == id)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| {
+            let known: Vec<&str> = EXAMPLE_FILES.iter().map(|(f, _)| f.trim_end_matches(".yaml")).collect();
+            ApiError::usage(format!("no bundled example `{id}`; there are: {}", known.join(", ")))
+        })
+}
+
+fn load_example(id: &str) -> Result<Deployment, ApiError> {
+    let text = example_text(id)?;
+    load_text(&format!("example:{id}"), text)
+}
+
+/// The outcome of checking one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    pub file: String,
+    pub valid: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one file; a file with problems is a report, not an error. Missing files and I/O
+/// failures are errors.
+pub fn check(path: &str) -> Result<CheckReport, ApiError> {
+    match load(path) {
+        Ok(_) => Ok(CheckReport { file: path.to_string(), valid: true, diagnostics: vec![] }),
+        Err(e) if e.code == ErrorCode::Invalid => {
+            Ok(CheckReport { file: path.to_string(), valid: false, diagnostics: e.diagnostics })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes a deployment file as YAML text (comments are not kept; see `triplane_model::save`).
+pub fn save_text(file: &DeploymentFile) -> String {
+    triplane_model::save(file)
+}

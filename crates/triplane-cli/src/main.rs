@@ -1,0 +1,51 @@
+//! `triplane`: everything the app does, from a terminal. Each subcommand parses its
+//! arguments, calls one use case in `triplane-api` and prints the result; nothing else.
+//!
+//! Exit codes (the same for every subcommand):
+//! 0 success; 1 the command ran and found problems; 2 usage error; 3 runtime failure.
+
+mod deployment;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the command ran and found problems (an invalid file, a failed verification,
+     policy violations when asked to fail on them)
+  2  usage error (bad arguments, a file that does not exist)
+  3  runtime failure (I/O, network, database)";
+
+/// Plan AI-agent deployments under data-sovereignty constraints.
+#[derive(Parser)]
+#[command(name = "triplane", version, after_help = EXIT_CODES, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check deployment files; prints `FILE:LINE:COL: error: MESSAGE` per problem on stderr.
+    Check(deployment::CheckArgs),
+    /// Show a deployment per plane: sites, operator chains, exposure per law, visibility.
+    Show(deployment::ShowArgs),
+    /// Search the catalog of operators, sites, offerings and laws.
+    Catalog(deployment::CatalogArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => deployment::check(args),
+        Command::Show(args) => deployment::show(args),
+        Command::Catalog(args) => deployment::catalog(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => output::fail(&e),
+    }
+}
