@@ -42,7 +42,10 @@ pub fn search(query: Option<&str>) -> Result<Vec<CatalogEntry>, ApiError> {
             entry: "site",
             id: s.id.clone(),
             name: s.name.clone(),
-            kind: serde_json::to_value(s.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            kind: serde_json::to_value(s.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
             detail: format!("{}, run by {}", s.country.value, s.operator),
         });
     }
@@ -52,7 +55,11 @@ pub fn search(query: Option<&str>) -> Result<Vec<CatalogEntry>, ApiError> {
             id: o.id.clone(),
             name: o.name.clone(),
             kind: o.kind.as_str().into(),
-            detail: if o.self_hosted { format!("{}, self-hosted", o.operator) } else { o.operator.clone() },
+            detail: if o.self_hosted {
+                format!("{}, self-hosted", o.operator)
+            } else {
+                o.operator.clone()
+            },
         });
     }
     for l in c.laws.values() {
@@ -60,7 +67,10 @@ pub fn search(query: Option<&str>) -> Result<Vec<CatalogEntry>, ApiError> {
             entry: "law",
             id: l.id.clone(),
             name: l.name.clone(),
-            kind: serde_json::to_value(l.effect).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            kind: serde_json::to_value(l.effect)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
             detail: l.jurisdiction.clone(),
         });
     }

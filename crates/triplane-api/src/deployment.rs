@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use triplane_model::{Catalog, Deployment, Diagnostic, DeploymentFile};
+use triplane_model::{Catalog, Deployment, DeploymentFile, Diagnostic};
 
 use crate::{ApiError, ErrorCode};
 
@@ -58,7 +58,8 @@ pub fn example_text(id: &str) -> Result<&'static str, ApiError> {
         .find(|(file, _)| file.trim_end_matches(".yaml") == id)
         .map(|(_, text)| *text)
         .ok_or_else(|| {
-            let known: Vec<&str> = EXAMPLE_FILES.iter().map(|(f, _)| f.trim_end_matches(".yaml")).collect();
+            let known: Vec<&str> =
+                EXAMPLE_FILES.iter().map(|(f, _)| f.trim_end_matches(".yaml")).collect();
             ApiError::usage(format!("no bundled example `{id}`; there are: {}", known.join(", ")))
         })
 }

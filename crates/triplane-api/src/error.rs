@@ -28,7 +28,10 @@ impl ErrorCode {
         match self {
             ErrorCode::Invalid => 1,
             ErrorCode::Usage => 2,
-            ErrorCode::Runtime | ErrorCode::Busy | ErrorCode::NewerDatabase | ErrorCode::Cancelled => 3,
+            ErrorCode::Runtime
+            | ErrorCode::Busy
+            | ErrorCode::NewerDatabase
+            | ErrorCode::Cancelled => 3,
         }
     }
 }

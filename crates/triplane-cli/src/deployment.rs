@@ -36,7 +36,11 @@ pub fn check(args: CheckArgs) -> Result<u8, ApiError> {
         output::json(&reports)?;
     } else {
         let bad = reports.iter().filter(|r| !r.valid).count();
-        eprintln!("checked {} file(s): {} valid, {bad} invalid", reports.len(), reports.len() - bad);
+        eprintln!(
+            "checked {} file(s): {} valid, {bad} invalid",
+            reports.len(),
+            reports.len() - bad
+        );
     }
     Ok(worst)
 }
@@ -64,7 +68,8 @@ pub fn show(args: ShowArgs) -> Result<u8, ApiError> {
 pub fn render_show(d: &Deployment) -> String {
     let mut out = format!("{}  ({})\n", d.name, d.file);
     for plane in Plane::ALL {
-        let components: Vec<&Component> = d.components.iter().filter(|c| c.plane == plane).collect();
+        let components: Vec<&Component> =
+            d.components.iter().filter(|c| c.plane == plane).collect();
         if components.is_empty() {
             continue;
         }

@@ -84,10 +84,12 @@ impl Catalog {
         let mut problems = Vec::new();
         for op in self.operators.values() {
             if !op.country.is_sourced() {
-                problems.push(format!("operator `{}`: `country` lacks sources or confidence", op.id));
+                problems
+                    .push(format!("operator `{}`: `country` lacks sources or confidence", op.id));
             }
             if !op.parent.is_sourced() && op.parent.value != Known::Known(None) {
-                problems.push(format!("operator `{}`: `parent` lacks sources or confidence", op.id));
+                problems
+                    .push(format!("operator `{}`: `parent` lacks sources or confidence", op.id));
             }
             if let Known::Known(Some(parent)) = &op.parent.value {
                 if !self.operators.contains_key(parent) {
@@ -105,7 +107,8 @@ impl Catalog {
         }
         for off in self.offerings.values() {
             if !self.operators.contains_key(&off.operator) {
-                problems.push(format!("offering `{}`: unknown operator `{}`", off.id, off.operator));
+                problems
+                    .push(format!("offering `{}`: unknown operator `{}`", off.id, off.operator));
             }
             for site in &off.sites {
                 if !self.sites.contains_key(site) {
@@ -114,7 +117,8 @@ impl Catalog {
             }
             if !off.self_hosted {
                 if off.sites.is_empty() {
-                    problems.push(format!("offering `{}`: a managed offering needs `sites`", off.id));
+                    problems
+                        .push(format!("offering `{}`: a managed offering needs `sites`", off.id));
                 }
                 if !off.subprocessors.is_sourced() {
                     problems.push(format!(
@@ -142,7 +146,8 @@ impl Catalog {
             if let Known::Known(certs) = &off.certifications.value {
                 for cert in certs {
                     if !self.laws.contains_key(cert) {
-                        problems.push(format!("offering `{}`: unknown certification `{cert}`", off.id));
+                        problems
+                            .push(format!("offering `{}`: unknown certification `{cert}`", off.id));
                     }
                 }
             }

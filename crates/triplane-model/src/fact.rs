@@ -129,7 +129,12 @@ pub struct Fact<T> {
 impl<T> Fact<T> {
     /// A fact stated by the deployment itself, without research behind it.
     pub fn own(value: T) -> Fact<T> {
-        Fact { value: Known::Known(value), sources: vec![], confidence: Some(Confidence::Own), note: None }
+        Fact {
+            value: Known::Known(value),
+            sources: vec![],
+            confidence: Some(Confidence::Own),
+            note: None,
+        }
     }
 
     pub fn unknown() -> Fact<T> {
@@ -139,7 +144,8 @@ impl<T> Fact<T> {
     /// True when the fact carries what a catalog entry must: a source and a confidence, or
     /// the explicit `unknown` with a confidence saying how hard it was looked for.
     pub fn is_sourced(&self) -> bool {
-        self.confidence.is_some() && (!self.sources.is_empty() || matches!(self.value, Known::Unknown))
+        self.confidence.is_some()
+            && (!self.sources.is_empty() || matches!(self.value, Known::Unknown))
     }
 }
 
@@ -243,6 +249,11 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for FactVisitor<T> {
 
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let repr = FactRepr::<T>::deserialize(value::MapAccessDeserializer::new(map))?;
-        Ok(Fact { value: repr.value, sources: repr.sources, confidence: repr.confidence, note: repr.note })
+        Ok(Fact {
+            value: repr.value,
+            sources: repr.sources,
+            confidence: repr.confidence,
+            note: repr.note,
+        })
     }
 }

@@ -49,11 +49,13 @@ pub fn hash_bytes(bytes: &[u8]) -> String {
 /// Reads, checks and resolves a deployment file from disk.
 pub fn load_path(path: &Path, catalog: &Catalog) -> Result<Deployment, LoadError> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io { path: name.clone(), source })?;
+    let meta =
+        std::fs::metadata(path).map_err(|source| LoadError::Io { path: name.clone(), source })?;
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(too_large(&name, meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: name.clone(), source })?;
+    let bytes =
+        std::fs::read(path).map_err(|source| LoadError::Io { path: name.clone(), source })?;
     load_bytes(&name, &bytes, catalog)
 }
 
@@ -65,33 +67,50 @@ pub fn load_bytes(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Deploym
 }
 
 /// Parses a deployment file without resolving it against the catalog.
-pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<(DeploymentFile, yaml::Positions), LoadError> {
-    let invalid = |d: Diagnostic| LoadError::Invalid { file: name.to_string(), diagnostics: vec![d] };
+pub fn parse_bytes(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(DeploymentFile, yaml::Positions), LoadError> {
+    let invalid =
+        |d: Diagnostic| LoadError::Invalid { file: name.to_string(), diagnostics: vec![d] };
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_large(name, bytes.len() as u64));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let before = &bytes[..e.valid_up_to()];
         let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let column = (before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)) as u32 + 1;
+        let column = (before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1))
+            as u32
+            + 1;
         invalid(
-            Diagnostic::new(name, yaml::Pos { line, column }, "", format!(
-                "the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()
-            ))
+            Diagnostic::new(
+                name,
+                yaml::Pos { line, column },
+                "",
+                format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+            )
             .with_hint("save it as UTF-8"),
         )
     })?;
     let node = yaml::parse(text).map_err(|e| invalid(Diagnostic::from_yaml(name, e)))?;
     if !matches!(node.kind, yaml::NodeKind::Map(_)) {
-        return Err(invalid(Diagnostic::new(name, node.pos, "", "a deployment file is a mapping with `triplane: 1` at the top")));
+        return Err(invalid(Diagnostic::new(
+            name,
+            node.pos,
+            "",
+            "a deployment file is a mapping with `triplane: 1` at the top",
+        )));
     }
     yaml::from_node::<DeploymentFile>(&node).map_err(|e| invalid(Diagnostic::from_yaml(name, e)))
 }
 
 fn too_large(name: &str, len: u64) -> LoadError {
-    let d = Diagnostic::new(name, yaml::Pos { line: 1, column: 1 }, "", format!(
-        "the file is {len} bytes, above the {MAX_FILE_BYTES}-byte limit"
-    ))
+    let d = Diagnostic::new(
+        name,
+        yaml::Pos { line: 1, column: 1 },
+        "",
+        format!("the file is {len} bytes, above the {MAX_FILE_BYTES}-byte limit"),
+    )
     .with_hint("a deployment file is a few kilobytes; is this the right file?");
     LoadError::Invalid { file: name.to_string(), diagnostics: vec![d] }
 }

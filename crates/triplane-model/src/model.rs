@@ -99,10 +99,28 @@ pub fn builtin_data_classes() -> Vec<DataClass> {
     vec![
         b("public", "Public", 0, false, "published or publishable information"),
         b("internal", "Internal", 1, false, "ordinary internal working data"),
-        b("confidential", "Confidential", 2, false, "business secrets, contracts, security details"),
-        b("personal", "Personal (GDPR)", 3, true, "data about an identified or identifiable person"),
+        b(
+            "confidential",
+            "Confidential",
+            2,
+            false,
+            "business secrets, contracts, security details",
+        ),
+        b(
+            "personal",
+            "Personal (GDPR)",
+            3,
+            true,
+            "data about an identified or identifiable person",
+        ),
         b("special", "Special category (GDPR art. 9)", 4, true, "health, beliefs, biometrics…"),
-        b("restricted", "Restricted", 5, false, "protected national information (e.g. Diffusion Restreinte)"),
+        b(
+            "restricted",
+            "Restricted",
+            5,
+            false,
+            "protected national information (e.g. Diffusion Restreinte)",
+        ),
     ]
 }
 

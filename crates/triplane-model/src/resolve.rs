@@ -27,7 +27,11 @@ impl<'a> Scope<'a> {
             catalog,
             operators: catalog.operators.iter().map(|(k, v)| (k.as_str(), v)).collect(),
             sites: catalog.sites.iter().map(|(k, v)| (k.as_str(), v)).collect(),
-            offerings: catalog.offerings.iter().map(|(k, v)| (k.as_str(), (v, "catalog"))).collect(),
+            offerings: catalog
+                .offerings
+                .iter()
+                .map(|(k, v)| (k.as_str(), (v, "catalog")))
+                .collect(),
         };
         s.operators.extend(file.operators.iter().map(|o| (o.id.as_str(), o)));
         s.sites.extend(file.sites.iter().map(|o| (o.id.as_str(), o)));
@@ -52,8 +56,10 @@ pub(crate) fn resolve(
     let scope = Scope::new(catalog, &spec);
     let mut data_classes = builtin_data_classes();
     data_classes.extend(spec.data_classes.iter().map(DataClassSpec::resolve));
-    let components = spec.components.iter().map(|(plane, _, c)| component(&scope, plane, c)).collect();
-    let links = spec.links.iter().map(|l| Link { from: l.from.clone(), to: l.to.clone() }).collect();
+    let components =
+        spec.components.iter().map(|(plane, _, c)| component(&scope, plane, c)).collect();
+    let links =
+        spec.links.iter().map(|l| Link { from: l.from.clone(), to: l.to.clone() }).collect();
 
     Ok(Deployment {
         name: spec.name.clone(),
@@ -78,8 +84,8 @@ use crate::yaml::Positions;
 
 fn check(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnostics<'_>) {
     if spec.triplane != FORMAT_VERSION {
-        d.error("triplane", format!("unsupported format version `{}`", spec.triplane))
-            .hint = Some(format!("this Triplane reads version {FORMAT_VERSION}"));
+        d.error("triplane", format!("unsupported format version `{}`", spec.triplane)).hint =
+            Some(format!("this Triplane reads version {FORMAT_VERSION}"));
     }
     check_local_entries(spec, catalog, d);
     let scope = Scope::new(catalog, spec);
@@ -118,7 +124,11 @@ fn check(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnostics<'_>) {
             Some(k) => {
                 d.error(
                     &format!("{path}.component"),
-                    format!("candidate `{}` must be a model-endpoint, not a {}", cand.id, k.as_str()),
+                    format!(
+                        "candidate `{}` must be a model-endpoint, not a {}",
+                        cand.id,
+                        k.as_str()
+                    ),
                 );
             }
         }
@@ -157,7 +167,12 @@ fn check_local_entries(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnos
     for (i, op) in spec.operators.iter().enumerate() {
         if let Known::Known(Some(parent)) = &op.parent.value {
             if !operators.contains(parent.as_str()) {
-                d.dangling(&format!("operators[{i}].parent"), "operator", parent, operators.iter().copied());
+                d.dangling(
+                    &format!("operators[{i}].parent"),
+                    "operator",
+                    parent,
+                    operators.iter().copied(),
+                );
             }
         }
     }
@@ -169,7 +184,12 @@ fn check_local_entries(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnos
             d.error(&format!("sites[{i}].id"), format!("duplicate site id `{}`", site.id));
         }
         if !operators.contains(site.operator.as_str()) {
-            d.dangling(&format!("sites[{i}].operator"), "operator", &site.operator, operators.iter().copied());
+            d.dangling(
+                &format!("sites[{i}].operator"),
+                "operator",
+                &site.operator,
+                operators.iter().copied(),
+            );
         }
     }
     let sites: BTreeSet<&str> = catalog
@@ -185,7 +205,12 @@ fn check_local_entries(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnos
             d.error(&format!("{path}.id"), format!("duplicate offering id `{}`", off.id));
         }
         if !operators.contains(off.operator.as_str()) {
-            d.dangling(&format!("{path}.operator"), "operator", &off.operator, operators.iter().copied());
+            d.dangling(
+                &format!("{path}.operator"),
+                "operator",
+                &off.operator,
+                operators.iter().copied(),
+            );
         }
         for (j, s) in off.sites.iter().enumerate() {
             if !sites.contains(s.as_str()) {
@@ -221,7 +246,8 @@ fn check_parent_cycles(spec: &DeploymentFile, catalog: &Catalog, d: &mut Diagnos
                 break;
             }
             seen.push(parent);
-            match spec.operators.iter().find(|o| &o.id == parent).or(catalog.operators.get(parent)) {
+            match spec.operators.iter().find(|o| &o.id == parent).or(catalog.operators.get(parent))
+            {
                 Some(next) => current = next,
                 None => break,
             }
@@ -291,12 +317,22 @@ fn check_component(
     }
     if let Some(op) = &c.operator {
         if !scope.operators.contains_key(op.as_str()) {
-            d.dangling(&format!("{path}.operator"), "operator", op, scope.operators.keys().copied());
+            d.dangling(
+                &format!("{path}.operator"),
+                "operator",
+                op,
+                scope.operators.keys().copied(),
+            );
         }
     }
     for (i, class) in c.data_classes.iter().enumerate() {
         if !classes.contains(class) {
-            d.dangling(&format!("{path}.data_classes[{i}]"), "data class", class, classes.iter().map(String::as_str));
+            d.dangling(
+                &format!("{path}.data_classes[{i}]"),
+                "data class",
+                class,
+                classes.iter().map(String::as_str),
+            );
         }
     }
     if c.mcp.is_some() && c.kind != ComponentKind::McpServer {
@@ -319,11 +355,17 @@ fn check_component(
             ("operations_per_month", cost.operations_per_month),
         ] {
             if !v.is_finite() || v < 0.0 {
-                d.error(&format!("{p}.{field}"), format!("`{field}` must be a number ≥ 0, found `{v}`"));
+                d.error(
+                    &format!("{p}.{field}"),
+                    format!("`{field}` must be a number ≥ 0, found `{v}`"),
+                );
             }
         }
         if cost.amortisation_months == 0 {
-            d.error(&format!("{p}.amortisation_months"), "`amortisation_months` must be at least 1");
+            d.error(
+                &format!("{p}.amortisation_months"),
+                "`amortisation_months` must be at least 1",
+            );
         }
     }
 }
@@ -344,7 +386,10 @@ fn check_links(spec: &DeploymentFile, ids: &BTreeSet<&str>, d: &mut Diagnostics<
             ok = false;
         }
         if !seen.insert((&link.from, &link.to)) {
-            d.error(&format!("links[{i}]"), format!("link `{}` → `{}` is given twice", link.from, link.to));
+            d.error(
+                &format!("links[{i}]"),
+                format!("link `{}` → `{}` is given twice", link.from, link.to),
+            );
         }
         if ok {
             graph.entry(&link.from).or_default().push(&link.to);
@@ -352,8 +397,8 @@ fn check_links(spec: &DeploymentFile, ids: &BTreeSet<&str>, d: &mut Diagnostics<
     }
     if let Some(cycle) = find_cycle(&graph) {
         let first = spec.links.iter().position(|l| l.from == cycle[0]).unwrap_or(0);
-        d.error(&format!("links[{first}]"), format!("links form a cycle: {}", cycle.join(" → "))).hint =
-            Some("links are calls; the response travels back on the same link".into());
+        d.error(&format!("links[{first}]"), format!("links form a cycle: {}", cycle.join(" → ")))
+            .hint = Some("links are calls; the response travels back on the same link".into());
     }
 }
 
@@ -422,9 +467,15 @@ fn check_routing(
     expect_kind(d, "routing.router", &routing.router, ComponentKind::Router);
     if let Some(cl) = &routing.classifier {
         expect_kind(d, "routing.classifier.component", &cl.component, ComponentKind::ModelEndpoint);
-        for (field, v) in [("false_negative_rate", cl.false_negative_rate), ("false_positive_rate", cl.false_positive_rate)] {
+        for (field, v) in [
+            ("false_negative_rate", cl.false_negative_rate),
+            ("false_positive_rate", cl.false_positive_rate),
+        ] {
             if !(0.0..=1.0).contains(&v) {
-                d.error(&format!("routing.classifier.{field}"), format!("`{field}` must be between 0 and 1, found `{v}`"));
+                d.error(
+                    &format!("routing.classifier.{field}"),
+                    format!("`{field}` must be between 0 and 1, found `{v}`"),
+                );
             }
         }
     }
@@ -445,7 +496,12 @@ fn check_routing(
         }
         for (j, c) in route.classes.iter().enumerate() {
             if !classes.contains(c) {
-                d.dangling(&format!("{path}.classes[{j}]"), "data class", c, classes.iter().map(String::as_str));
+                d.dangling(
+                    &format!("{path}.classes[{j}]"),
+                    "data class",
+                    c,
+                    classes.iter().map(String::as_str),
+                );
             }
         }
     }
@@ -478,21 +534,37 @@ fn check_workload(w: &WorkloadSpec, classes: &BTreeSet<String>, d: &mut Diagnost
     }
     if let Some(b) = w.bytes_per_token {
         if !(b.is_finite() && b > 0.0 && b <= 64.0) {
-            d.error("workload.bytes_per_token", format!("`bytes_per_token` must be in (0, 64], found `{b}`"));
+            d.error(
+                "workload.bytes_per_token",
+                format!("`bytes_per_token` must be in (0, 64], found `{b}`"),
+            );
         }
     }
     check_mix("workload.prompt_classes", &w.prompt_classes, classes, d);
     check_mix("workload.tool_result_classes", &w.tool_result_classes, classes, d);
 }
 
-fn check_mix(path: &str, mix: &BTreeMap<String, f64>, classes: &BTreeSet<String>, d: &mut Diagnostics<'_>) {
+fn check_mix(
+    path: &str,
+    mix: &BTreeMap<String, f64>,
+    classes: &BTreeSet<String>,
+    d: &mut Diagnostics<'_>,
+) {
     let mut sum = 0.0;
     for (class, share) in mix {
         if !classes.contains(class) {
-            d.dangling(&format!("{path}.{class}"), "data class", class, classes.iter().map(String::as_str));
+            d.dangling(
+                &format!("{path}.{class}"),
+                "data class",
+                class,
+                classes.iter().map(String::as_str),
+            );
         }
         if !(share.is_finite() && (0.0..=1.0).contains(share)) {
-            d.error(&format!("{path}.{class}"), format!("a share must be between 0 and 1, found `{share}`"));
+            d.error(
+                &format!("{path}.{class}"),
+                format!("a share must be between 0 and 1, found `{share}`"),
+            );
         }
         sum += share;
     }
@@ -508,7 +580,9 @@ pub fn mean_of(dist: &DistSpec) -> f64 {
         DistSpec::Dist(p) => match p.dist {
             DistKind::Constant => p.value.unwrap_or(f64::NAN),
             DistKind::Uniform => (p.min.unwrap_or(f64::NAN) + p.max.unwrap_or(f64::NAN)) / 2.0,
-            DistKind::Normal | DistKind::Lognormal | DistKind::Poisson => p.mean.unwrap_or(f64::NAN),
+            DistKind::Normal | DistKind::Lognormal | DistKind::Poisson => {
+                p.mean.unwrap_or(f64::NAN)
+            }
         },
     }
 }
@@ -530,10 +604,19 @@ fn check_dist(dist: &DistSpec, ceiling: f64) -> Result<(), String> {
         DistSpec::Constant(v) => ok(*v, "value"),
         DistSpec::Dist(p) => {
             let extra = |allowed: &[&str]| -> Result<(), String> {
-                let given = [("value", p.value), ("min", p.min), ("max", p.max), ("mean", p.mean), ("sd", p.sd)];
+                let given = [
+                    ("value", p.value),
+                    ("min", p.min),
+                    ("max", p.max),
+                    ("mean", p.mean),
+                    ("sd", p.sd),
+                ];
                 for (name, v) in given {
                     if v.is_some() && !allowed.contains(&name) {
-                        return Err(format!("`{name}` does not apply to this distribution; it takes {}", allowed.join(", ")));
+                        return Err(format!(
+                            "`{name}` does not apply to this distribution; it takes {}",
+                            allowed.join(", ")
+                        ));
                     }
                 }
                 Ok(())
@@ -572,10 +655,7 @@ fn check_dist(dist: &DistSpec, ceiling: f64) -> Result<(), String> {
 fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
     let offering = c.offering.as_deref().and_then(|id| scope.offerings.get(id)).copied();
     let self_hosted = offering.is_none_or(|(o, _)| o.self_hosted) && c.kind != ComponentKind::Users;
-    let site_id = c
-        .site
-        .clone()
-        .or_else(|| offering.and_then(|(o, _)| o.sites.first().cloned()));
+    let site_id = c.site.clone().or_else(|| offering.and_then(|(o, _)| o.sites.first().cloned()));
     let site = site_id.as_deref().and_then(|id| scope.sites.get(id)).map(|s| SiteRef {
         id: s.id.clone(),
         name: s.name.clone(),
@@ -597,9 +677,17 @@ fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
         .collect();
 
     let visibility = match (c.visibility, offering.and_then(|(o, _)| o.visibility.as_ref())) {
-        (Some(v), _) => VisibilityFinding { value: Known::Known(v), basis: "own-choice", sources: vec![] },
-        (None, Some(f)) => VisibilityFinding { value: f.value.clone(), basis: "offering", sources: f.sources.clone() },
-        (None, None) => VisibilityFinding { value: Known::Unknown, basis: "unknown", sources: vec![] },
+        (Some(v), _) => {
+            VisibilityFinding { value: Known::Known(v), basis: "own-choice", sources: vec![] }
+        }
+        (None, Some(f)) => VisibilityFinding {
+            value: f.value.clone(),
+            basis: "offering",
+            sources: f.sources.clone(),
+        },
+        (None, None) => {
+            VisibilityFinding { value: Known::Unknown, basis: "unknown", sources: vec![] }
+        }
     };
     let certifications = match offering {
         Some((o, _)) if !o.self_hosted => o.certifications.value.clone(),
@@ -609,10 +697,18 @@ fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
 
     Component {
         id: c.id.clone(),
-        name: c.name.clone().or_else(|| offering.map(|(o, _)| o.name.clone())).unwrap_or_else(|| c.id.clone()),
+        name: c
+            .name
+            .clone()
+            .or_else(|| offering.map(|(o, _)| o.name.clone()))
+            .unwrap_or_else(|| c.id.clone()),
         plane,
         kind: c.kind,
-        offering: offering.map(|(o, origin)| OfferingRef { id: o.id.clone(), name: o.name.clone(), origin }),
+        offering: offering.map(|(o, origin)| OfferingRef {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            origin,
+        }),
         model: c.model.clone().or_else(|| offering.and_then(|(o, _)| o.model.clone())),
         self_hosted,
         site,
@@ -660,10 +756,15 @@ fn operator_chain(
     }
     if let (Some(o), false) = (offering, self_hosted) {
         match &o.subprocessors.value {
-            Known::Unknown => chain.gaps.push(format!("the subprocessors of `{}` are not established", o.name)),
+            Known::Unknown => {
+                chain.gaps.push(format!("the subprocessors of `{}` are not established", o.name))
+            }
             Known::Known(subs) => {
                 for sub in subs {
-                    roots.push((sub.operator.clone(), ChainRole::Subprocessor { role: sub.role.clone() }));
+                    roots.push((
+                        sub.operator.clone(),
+                        ChainRole::Subprocessor { role: sub.role.clone() },
+                    ));
                     if let Some(site) = sub.site.as_deref().and_then(|s| scope.sites.get(s)) {
                         chain.extra_sites.push((site.name.clone(), site.country.value.clone()));
                     }
@@ -683,7 +784,8 @@ fn operator_chain(
             let mut sources = op.country.sources.clone();
             if let ChainRole::Parent { .. } = role {
                 // The parent link's own sources come first: they are what puts it in the chain.
-                let child = chain.entities.last().and_then(|e| scope.operators.get(e.operator.as_str()));
+                let child =
+                    chain.entities.last().and_then(|e| scope.operators.get(e.operator.as_str()));
                 if let Some(child) = child {
                     let mut s = child.parent.sources.clone();
                     s.extend(sources);
@@ -703,7 +805,9 @@ fn operator_chain(
                     current = Some((parent.clone(), ChainRole::Parent { of: op.id.clone() }));
                 }
                 Known::Known(None) => {}
-                Known::Unknown => chain.gaps.push(format!("the parent of `{}` is not established", op.name)),
+                Known::Unknown => {
+                    chain.gaps.push(format!("the parent of `{}` is not established", op.name))
+                }
             }
             if op.country.value == Known::Unknown {
                 chain.gaps.push(format!("the country of `{}` is not established", op.name));
@@ -782,7 +886,8 @@ fn chain_exposure(
         return (ExposureStatus::Exposed, reasons);
     }
     if !chain.gaps.is_empty() {
-        let reasons = chain.gaps.iter().map(|g| Reason { text: g.clone(), sources: vec![] }).collect();
+        let reasons =
+            chain.gaps.iter().map(|g| Reason { text: g.clone(), sources: vec![] }).collect();
         return (ExposureStatus::Unknown, reasons);
     }
     if chain.entities.is_empty() {
@@ -818,7 +923,9 @@ fn transit_exposure(
     places.extend(chain.extra_sites.iter().cloned());
     let outside: Vec<String> = places
         .iter()
-        .filter_map(|(name, c)| c.known().filter(|c| !in_eu_eea(c)).map(|c| format!("`{name}` ({c})")))
+        .filter_map(|(name, c)| {
+            c.known().filter(|c| !in_eu_eea(c)).map(|c| format!("`{name}` ({c})"))
+        })
         .collect();
     if !outside.is_empty() {
         let text = format!(
@@ -834,7 +941,10 @@ fn transit_exposure(
         let text = if places.is_empty() {
             "where this component processes data is not established".to_string()
         } else {
-            format!("the country of {} is not established", unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "the country of {} is not established",
+                unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            )
         };
         return (ExposureStatus::Unknown, vec![Reason { text, sources: vec![] }]);
     }

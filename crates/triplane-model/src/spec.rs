@@ -21,8 +21,13 @@ pub enum Plane {
 }
 
 impl Plane {
-    pub const ALL: [Plane; 5] =
-        [Plane::Users, Plane::Orchestration, Plane::Inference, Plane::Connectivity, Plane::Execution];
+    pub const ALL: [Plane; 5] = [
+        Plane::Users,
+        Plane::Orchestration,
+        Plane::Inference,
+        Plane::Connectivity,
+        Plane::Execution,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -43,7 +43,10 @@ pub struct Node {
 pub enum NodeKind {
     /// A scalar; `plain` is true when it was written without quotes or block style, which is
     /// the only case where it may mean null, a boolean or a number.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -189,14 +192,18 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(YamlError::at(pos, "a file holds one YAML document, found a second"));
+                    return Err(YamlError::at(
+                        pos,
+                        "a file holds one YAML document, found a second",
+                    ));
                 }
                 continue;
             }
             Event::Alias(_) => {
                 return Err(YamlError::at(pos, "YAML aliases (`*name`) are not supported"));
             }
-            Event::Scalar(_, _, anchor, _) | Event::SequenceStart(anchor, _)
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
             | Event::MappingStart(anchor, _)
                 if anchor != 0 =>
             {
@@ -420,7 +427,9 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, YamlError> {
         self.record();
         match self.scalar() {
-            Some((text, plain)) if !(plain && is_null(text)) => self.locate(visitor.visit_str(text)),
+            Some((text, plain)) if !(plain && is_null(text)) => {
+                self.locate(visitor.visit_str(text))
+            }
             _ => Err(self.mismatch("text")),
         }
     }
@@ -482,7 +491,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, YamlError> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, YamlError> {
         self.deserialize_seq(visitor)
     }
 
@@ -528,7 +541,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
                 self.locate(r.map_err(|e: YamlError| e))
             }
             NodeKind::Map(entries) if entries.len() == 1 => {
-                let r = visitor.visit_enum(EnumDe { de: &self, key: &entries[0].0, value: &entries[0].1 });
+                let r = visitor.visit_enum(EnumDe {
+                    de: &self,
+                    key: &entries[0].0,
+                    value: &entries[0].1,
+                });
                 self.locate(r)
             }
             _ => Err(self.mismatch("a name, or a mapping with one key")),
@@ -632,7 +649,10 @@ impl<'de, 'a, 'b> de::EnumAccess<'de> for EnumDe<'a, 'b> {
     type Error = YamlError;
     type Variant = NodeDe<'a>;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, NodeDe<'a>), YamlError> {
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, NodeDe<'a>), YamlError> {
         let path = child_path(&self.de.path, scalar_text(self.key));
         let v = seed.deserialize(self.de.child(self.key, path.clone()))?;
         Ok((v, self.de.child(self.value, path)))
@@ -650,7 +670,11 @@ impl<'de> de::VariantAccess<'de> for NodeDe<'_> {
         seed.deserialize(self)
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, YamlError> {
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, YamlError> {
         de::Deserializer::deserialize_seq(self, visitor)
     }
 
@@ -745,7 +769,8 @@ fn inline(v: &serde_json::Value) -> String {
 
 fn scalar_string(s: &str) -> String {
     let plain_safe = !s.is_empty()
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' ' | '(' | ')'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' ' | '(' | ')'))
         && !s.starts_with([' ', '-', '.'])
         && !s.ends_with(' ')
         && !is_null(s)
