@@ -8,6 +8,7 @@ use crate::deployment::catalog;
 use crate::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CatalogEntry {
     /// `operator`, `site`, `offering` or `law`.
     pub entry: &'static str,

@@ -32,6 +32,7 @@ pub fn load_text(name: &str, text: &str) -> Result<Deployment, ApiError> {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExampleSummary {
     /// File stem, usable as `example:ID`.
     pub id: String,
@@ -92,4 +93,20 @@ pub fn check(path: &str) -> Result<CheckReport, ApiError> {
 /// Writes a deployment file as YAML text (comments are not kept; see `triplane_model::save`).
 pub fn save_text(file: &DeploymentFile) -> String {
     triplane_model::save(file)
+}
+
+/// A bundled example, resolved for the app's plane view.
+pub fn example_view(id: &str) -> Result<crate::view::PlaneView, ApiError> {
+    Ok(crate::view::PlaneView::from(&load_example(id)?))
+}
+
+/// Deployment text the user opened in the app, resolved for the plane view; `name` is the
+/// file name shown in the positioned errors.
+pub fn text_view(name: &str, text: &str) -> Result<crate::view::PlaneView, ApiError> {
+    Ok(crate::view::PlaneView::from(&load_text(name, text)?))
+}
+
+/// The file named on the app's command line, if any, resolved for the plane view.
+pub fn launch_view(path: Option<&str>) -> Result<Option<crate::view::PlaneView>, ApiError> {
+    path.map(|p| load(p).map(|d| crate::view::PlaneView::from(&d))).transpose()
 }

@@ -6,6 +6,7 @@ use triplane_model::{Diagnostic, LoadError};
 
 /// What went wrong, in the few kinds the faces treat differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
     /// The input was read and found wrong (invalid file, failed verification). Exit 1.

@@ -8,6 +8,8 @@
 pub mod catalog;
 pub mod deployment;
 mod error;
+pub mod projects;
+pub mod view;
 
 pub use error::{ApiError, ErrorCode};
 pub use triplane_model as model;
