@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod deployment;
 mod error;
 pub mod projects;
+pub mod simulation;
 pub mod view;
 
 pub use error::{ApiError, ErrorCode};

@@ -6,6 +6,7 @@
 
 mod deployment;
 mod output;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,10 @@ enum Command {
     Show(deployment::ShowArgs),
     /// Search the catalog of operators, sites, offerings and laws.
     Catalog(deployment::CatalogArgs),
+    /// Simulate the agent loop's data flows: scorecard, exposure matrix, violations.
+    Simulate(simulate::SimulateArgs),
+    /// Simulate several deployments with the same seed and show them side by side.
+    Compare(simulate::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +48,8 @@ fn main() -> ExitCode {
         Command::Check(args) => deployment::check(args),
         Command::Show(args) => deployment::show(args),
         Command::Catalog(args) => deployment::catalog(args),
+        Command::Simulate(args) => simulate::simulate(args),
+        Command::Compare(args) => simulate::compare(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,266 @@
+//! `simulate` and `compare`: argument parsing and printing over `triplane_api::simulation`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use clap::Args;
+use triplane_api::simulation::{self, Options, DEFAULT_SEED};
+use triplane_api::ApiError;
+use triplane_sim::compare::Comparison;
+use triplane_sim::SimReport;
+
+use crate::output;
+
+#[derive(Args)]
+pub struct SimulateArgs {
+    /// A deployment file (or `example:NAME`).
+    file: String,
+    /// Seed of the random draws; the same seed gives the same output, byte for byte.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Days to simulate (1 to 3660).
+    #[arg(long, default_value_t = 1)]
+    days: u32,
+    /// A stress scenario: dpf-annulled, loses-secnumcloud:ID, acquired-by-us:OPERATOR.
+    #[arg(long)]
+    scenario: Option<String>,
+    /// Print the report as JSON (documented in docs/simulation.md).
+    #[arg(long)]
+    json: bool,
+    /// Exit with 1 when a policy is violated.
+    #[arg(long)]
+    fail_on_violations: bool,
+}
+
+pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
+    let options = Options { seed: args.seed, days: args.days, scenario: args.scenario };
+    let report = simulation::simulate(&args.file, &options)?;
+    if args.json {
+        output::json(&report)?;
+    } else {
+        print!("{}", render_report(&report));
+    }
+    Ok(u8::from(args.fail_on_violations && !report.violations.is_empty()))
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Two or more deployment files (or `example:NAME`).
+    #[arg(required = true, num_args = 2..)]
+    files: Vec<String>,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    #[arg(long, default_value_t = 1)]
+    days: u32,
+    /// Print the comparison as JSON (documented in docs/simulation.md).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn compare(args: CompareArgs) -> Result<u8, ApiError> {
+    let options = Options { seed: args.seed, days: args.days, scenario: None };
+    let comparison = simulation::compare(&args.files, &options)?;
+    if args.json {
+        output::json(&comparison)?;
+    } else {
+        print!("{}", render_comparison(&comparison));
+    }
+    Ok(0)
+}
+
+fn pct(share: f64) -> String {
+    format!("{:.1} %", share * 100.0)
+}
+
+fn money(m: &BTreeMap<String, f64>, places: usize) -> String {
+    if m.is_empty() {
+        return "unpriced".into();
+    }
+    m.iter().map(|(c, v)| format!("{v:.places$} {c}")).collect::<Vec<_>>().join(" + ")
+}
+
+/// The plain-text report: scorecard, matrix, cycle shares, latency, cost, router, violations.
+pub fn render_report(r: &SimReport) -> String {
+    let mut o = String::new();
+    let t = &r.totals;
+    let _ = writeln!(o, "{}  ({})", r.deployment.name, r.deployment.file);
+    let _ = writeln!(
+        o,
+        "seed {}, {} day(s): {} sessions, {} turns, {} cycles, {} tool calls, {} flows",
+        r.seed, r.days, t.sessions, t.turns, t.cycles, t.tool_calls, t.flows
+    );
+    if let Some(s) = &r.scenario {
+        let _ = writeln!(o, "scenario: {s}");
+    }
+    for a in &r.assumptions {
+        let _ = writeln!(o, "assumed: {a}");
+    }
+
+    let _ = writeln!(o, "\nSCORECARD");
+    for p in r.scorecard.planes.iter().chain(std::iter::once(&r.scorecard.overall)) {
+        let _ = writeln!(
+            o,
+            "  {:<14} {}  exposure {:<11} visibility {:<20} jurisdictions {}",
+            p.plane,
+            p.grade,
+            p.exposure.as_str(),
+            p.visibility,
+            p.jurisdictions.join(", ")
+        );
+        if p.plane != "overall" && !p.sites.is_empty() {
+            let _ = writeln!(o, "  {:<14}    runs at {}", "", p.sites.join("; "));
+        }
+    }
+
+    let _ = writeln!(o, "\nEXPOSURE MATRIX (tokens entering; p50/p95 per session)");
+    let _ = write!(o, "  {:<14}", "class");
+    for j in &r.matrix.jurisdictions {
+        let _ = write!(o, " {j:>24}");
+    }
+    let _ = writeln!(o);
+    for class in &r.matrix.classes {
+        let _ = write!(o, "  {class:<14}");
+        for j in &r.matrix.jurisdictions {
+            let cell = r.matrix.cell(class, j);
+            let text = cell.map_or("-".to_string(), |c| {
+                if c.tokens == 0 {
+                    "-".into()
+                } else {
+                    format!("{} ({}/{})", c.tokens, c.tokens_per_session.p50, c.tokens_per_session.p95)
+                }
+            });
+            let _ = write!(o, " {text:>24}");
+        }
+        let _ = writeln!(o);
+    }
+
+    let _ = writeln!(o, "\nCYCLES ENTERING EACH JURISDICTION");
+    for s in r.cycle_share.iter().filter(|s| s.cycles > 0) {
+        let _ = writeln!(o, "  {:<14} {:<4} {:>8}", s.plane, s.jurisdiction, pct(s.share));
+    }
+
+    let l = &r.latency;
+    let _ = writeln!(o, "\nLATENCY (ms)         mean      p5     p50     p95");
+    for (name, s) in [("cycle", &l.cycle_ms), ("session", &l.session_ms)] {
+        let _ = writeln!(o, "  {name:<14} {:>9.0} {:>7.0} {:>7.0} {:>7.0}", s.mean, s.p5, s.p50, s.p95);
+    }
+    if !l.assumed.is_empty() {
+        let _ = writeln!(o, "  default figures for: {}", l.assumed.join(", "));
+    }
+
+    let _ = writeln!(o, "\nCOST");
+    let _ = writeln!(o, "  per session    {}", money(&r.cost.per_session, 4));
+    let _ = writeln!(o, "  per month      {}", money(&r.cost.per_month, 2));
+    for line in &r.cost.lines {
+        let _ = writeln!(o, "    {:<24} {:<12} {:.2} {}/month", line.component, line.basis, line.per_month, line.currency);
+    }
+    if !r.cost.unpriced.is_empty() {
+        let _ = writeln!(o, "  unpriced: {}", r.cost.unpriced.join(", "));
+    }
+
+    if let Some(router) = &r.router {
+        let _ = writeln!(
+            o,
+            "\nROUTER MISSES (false negatives {}, false positives {}; {} routed calls)",
+            router.false_negative_rate, router.false_positive_rate, router.routed_calls
+        );
+        for c in &router.classes {
+            let _ = writeln!(
+                o,
+                "  {:<14} {} of {} calls the wrong way ({} less, {} more sensitive): {:.1}/day, {:.0}/year, {:.0} tokens/year",
+                c.class,
+                c.to_less_sensitive + c.to_more_sensitive,
+                c.requests,
+                c.to_less_sensitive,
+                c.to_more_sensitive,
+                c.wrong_way_per_day.requests,
+                c.wrong_way_per_year.requests,
+                c.wrong_way_per_year.tokens
+            );
+        }
+    }
+
+    let _ = writeln!(o, "\nVIOLATIONS ({} packs: {})", r.policies.len(), r.policies.join(", "));
+    if r.violations.is_empty() {
+        let _ = writeln!(o, "  none");
+    }
+    for v in &r.violations {
+        let _ = writeln!(o, "  {}/{}: {} ({} flows)", v.policy, v.rule, v.message, v.flows);
+        let _ = writeln!(
+            o,
+            "    e.g. {} carrying {} into {}",
+            v.proof.hop,
+            v.proof.classes.join("+"),
+            if v.proof.jurisdiction.is_empty() { "?" } else { &v.proof.jurisdiction }
+        );
+    }
+
+    if let Some(c) = &r.changes {
+        let _ = writeln!(o, "\nWHAT THE SCENARIO CHANGED");
+        for g in &c.grades {
+            let _ = writeln!(o, "  grade {}: {} → {}", g.plane, g.before, g.after);
+        }
+        for v in &c.violations {
+            let _ = writeln!(o, "  {}/{}: {} → {} flows", v.policy, v.rule, v.flows_before, v.flows_after);
+        }
+        for cell in &c.cells {
+            let _ = writeln!(o, "  {} into {}: {} → {} tokens", cell.class, cell.jurisdiction, cell.tokens_before, cell.tokens_after);
+        }
+        if c.grades.is_empty() && c.violations.is_empty() && c.cells.is_empty() {
+            let _ = writeln!(o, "  nothing");
+        }
+    }
+    o
+}
+
+/// Variants side by side, one column each.
+pub fn render_comparison(c: &Comparison) -> String {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let col = |f: &dyn Fn(&triplane_sim::compare::Variant) -> String| -> Vec<String> {
+        c.variants.iter().map(f).collect()
+    };
+    rows.push(("variant".into(), col(&|v| v.name.clone())));
+    let mut planes: Vec<&String> = c.variants.iter().flat_map(|v| v.grades.keys()).collect();
+    planes.sort();
+    planes.dedup();
+    for p in planes {
+        rows.push((format!("grade {p}"), col(&|v| v.grades.get(p).map_or("-".into(), |g| g.to_string()))));
+    }
+    let mut jurs: Vec<&String> = c.variants.iter().flat_map(|v| v.cycles_entering.keys()).collect();
+    jurs.sort();
+    jurs.dedup();
+    for j in &jurs {
+        rows.push((format!("cycles into {j}"), col(&|v| v.cycles_entering.get(*j).map_or("-".into(), |s| pct(*s)))));
+    }
+    for j in &jurs {
+        rows.push((format!("personal tokens into {j}"), col(&|v| v.personal_tokens.get(*j).map_or("-".into(), |t| t.to_string()))));
+    }
+    rows.push(("violations (flows)".into(), col(&|v| format!("{} ({})", v.violations, v.violating_flows))));
+    rows.push(("cycle p50 ms".into(), col(&|v| format!("{:.0}", v.cycle_ms.p50))));
+    rows.push(("session p50 ms".into(), col(&|v| format!("{:.0}", v.session_ms.p50))));
+    rows.push(("cost/session".into(), col(&|v| money(&v.cost_per_session, 4))));
+    rows.push(("cost/month".into(), col(&|v| money(&v.cost_per_month, 2))));
+
+    let width = c
+        .variants
+        .iter()
+        .map(|v| v.name.len())
+        .chain(rows.iter().flat_map(|r| r.1.iter().map(String::len)))
+        .max()
+        .unwrap_or(10)
+        .min(40);
+    let mut o = format!("seed {}, {} day(s)\n", c.seed, c.days);
+    for (label, cells) in rows {
+        let _ = write!(o, "{label:<26}");
+        for cell in cells {
+            let _ = write!(o, " {cell:<width$}");
+        }
+        let _ = writeln!(o);
+    }
+    for v in &c.variants {
+        if !v.violated_rules.is_empty() {
+            let _ = writeln!(o, "{}: {}", v.name, v.violated_rules.join(", "));
+        }
+    }
+    o
+}
