@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod deployment;
 mod error;
+pub mod export;
 pub mod projects;
 pub mod simulation;
 pub mod view;

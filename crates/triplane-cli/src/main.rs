@@ -5,6 +5,7 @@
 //! 0 success; 1 the command ran and found problems; 2 usage error; 3 runtime failure.
 
 mod deployment;
+mod export;
 mod output;
 mod simulate;
 
@@ -36,6 +37,15 @@ enum Command {
     Show(deployment::ShowArgs),
     /// Search the catalog of operators, sites, offerings and laws.
     Catalog(deployment::CatalogArgs),
+    /// Export a deployment as a bundle (folder or `.tar.gz`), optionally signed.
+    Export(export::ExportArgs),
+    /// Verify a bundle against its manifest and signature; exit 1 naming each file that
+    /// differs, is missing or was added.
+    Verify(export::VerifyArgs),
+    /// Make a minisign key pair for signing bundles, outside any project.
+    Keygen(export::KeygenArgs),
+    /// Capture or check MCP tool pins against a live server.
+    Pins(export::PinsArgs),
     /// Simulate the agent loop's data flows: scorecard, exposure matrix, violations.
     Simulate(simulate::SimulateArgs),
     /// Simulate several deployments with the same seed and show them side by side.
@@ -48,6 +58,10 @@ fn main() -> ExitCode {
         Command::Check(args) => deployment::check(args),
         Command::Show(args) => deployment::show(args),
         Command::Catalog(args) => deployment::catalog(args),
+        Command::Export(args) => export::export(args),
+        Command::Verify(args) => export::verify(args),
+        Command::Keygen(args) => export::keygen(args),
+        Command::Pins(args) => export::pins(args),
         Command::Simulate(args) => simulate::simulate(args),
         Command::Compare(args) => simulate::compare(args),
     };
