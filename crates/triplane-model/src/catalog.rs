@@ -174,11 +174,13 @@ fn insert_all<T>(
     id: impl Fn(&T) -> &String,
 ) {
     for (i, item) in items.into_iter().enumerate() {
-        let key = id(&item).clone();
-        if map.contains_key(&key) {
-            diags.error(&format!("{section}[{i}].id"), format!("duplicate id `{key}`"));
-        } else {
-            map.insert(key, item);
+        match map.entry(id(&item).clone()) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                diags.error(&format!("{section}[{i}].id"), format!("duplicate id `{}`", e.key()));
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(item);
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for KnownVisitor<T> {
         if v == "unknown" {
             return Ok(Known::Unknown);
         }
-        T::deserialize(value::StrDeserializer::<E>::new(v)).map(Known::Known)
+        T::deserialize(TextDe::<E>(v, PhantomData)).map(Known::Known)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
@@ -117,6 +117,37 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for KnownVisitor<T> {
     }
 }
 
+/// Like serde's `StrDeserializer`, but a text also fills an `Option` (`parent: acme` is
+/// `Some("acme")`), which serde's own forwards to `visit_str` and so refuses.
+struct TextDe<'a, E>(&'a str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TextDe<'_, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        value::StrDeserializer::<E>::new(self.0).deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
 /// A value with its sources and confidence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact<T> {
@@ -141,11 +172,15 @@ impl<T> Fact<T> {
         Fact { value: Known::Unknown, sources: vec![], confidence: None, note: None }
     }
 
-    /// True when the fact carries what a catalog entry must: a source and a confidence, or
-    /// the explicit `unknown` with a confidence saying how hard it was looked for.
+    /// True when the fact carries what a catalog entry must: a source and a research
+    /// confidence, or the explicit `unknown` with a confidence saying how hard it was looked
+    /// for. A bare value (the author's own statement) is not sourced.
     pub fn is_sourced(&self) -> bool {
-        self.confidence.is_some()
-            && (!self.sources.is_empty() || matches!(self.value, Known::Unknown))
+        let researched = matches!(
+            self.confidence,
+            Some(Confidence::High | Confidence::Medium | Confidence::Low)
+        );
+        researched && (!self.sources.is_empty() || matches!(self.value, Known::Unknown))
     }
 }
 
@@ -207,8 +242,13 @@ struct FactVisitor<T>(PhantomData<T>);
 
 impl<T> FactVisitor<T> {
     fn bare(value: Known<T>) -> Fact<T> {
-        // A bare value carries no research: it is the author's own statement.
-        Fact { value, sources: vec![], confidence: Some(Confidence::Own), note: None }
+        // A bare value carries no research: it is the author's own statement. A bare
+        // `unknown` states nothing, so it has no confidence at all.
+        let confidence = match value {
+            Known::Known(_) => Some(Confidence::Own),
+            Known::Unknown => None,
+        };
+        Fact { value, sources: vec![], confidence, note: None }
     }
 }
 
@@ -255,5 +295,34 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for FactVisitor<T> {
             confidence: repr.confidence,
             note: repr.note,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Visibility;
+    use crate::yaml;
+
+    fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        yaml::from_node(&yaml::parse(text).unwrap()).unwrap().0
+    }
+
+    #[test]
+    fn bare_and_sourced_forms() {
+        let f: Fact<String> = read("FR");
+        assert_eq!(f, Fact::own("FR".to_string()));
+        let f: Fact<Option<String>> = read(
+            "value: acme\nconfidence: high\nsources: [{title: t, url: u, seen: '2026-12-03'}]",
+        );
+        assert_eq!(f.value, Known::Known(Some("acme".to_string())));
+        assert!(f.is_sourced());
+        let f: std::collections::BTreeMap<String, Fact<Option<String>>> = read("parent: null");
+        assert_eq!(f["parent"].value, Known::Known(None));
+        let f: Fact<Vec<String>> = read("unknown");
+        assert_eq!(f.value, Known::Unknown);
+        assert!(!f.is_sourced(), "a bare `unknown` is not research");
+        let f: Fact<Visibility> = read("{value: partial-logs, confidence: low, sources: []}");
+        assert_eq!(f.value, Known::Known(Visibility::PartialLogs));
     }
 }

@@ -50,6 +50,7 @@ pub(crate) fn resolve(
     let mut diags = Diagnostics::new(file_name, &positions);
     check(&spec, catalog, &mut diags);
     if !diags.list.is_empty() {
+        diags.list.sort_by_key(|d| (d.line, d.column));
         return Err(diags.list);
     }
 
@@ -946,6 +947,17 @@ fn transit_exposure(
                 unknown.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
             )
         };
+        return (ExposureStatus::Unknown, vec![Reason { text, sources: vec![] }]);
+    }
+    // Subprocessors nobody has established (a sandbox's control plane, a model host) may take
+    // the data elsewhere: an EU site alone does not show that nothing leaves the EU/EEA.
+    let open =
+        offering.filter(|o| !o.self_hosted && matches!(o.subprocessors.value, Known::Unknown));
+    if let Some(o) = open {
+        let text = format!(
+            "the subprocessors of `{}` are not established, so where its data travels is not known",
+            o.name
+        );
         return (ExposureStatus::Unknown, vec![Reason { text, sources: vec![] }]);
     }
     let text = "every site is in the EU/EEA; this order compels no provider, and no transit \

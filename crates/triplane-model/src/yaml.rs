@@ -869,6 +869,10 @@ mod tests {
         let node = parse("name: a\ncount: 1\ntags:\n  - x\n  - y\n").unwrap();
         let (_, pos): (Doc, _) = from_node(&node).unwrap();
         assert_eq!(pos.get("tags[1]"), Pos { line: 5, column: 5 });
-        assert_eq!(pos.get("tags[7].deep"), Pos { line: 4, column: 3 }, "falls back to ancestor");
+        assert_eq!(
+            pos.get("tags[7].deep"),
+            Pos { line: 3, column: 1 },
+            "falls back to the key of `tags`"
+        );
     }
 }
