@@ -7,7 +7,9 @@ cache="${TRIPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/triplane}"
 root="$cache/rathole-$version"
 if [ ! -x "$root/bin/rathole" ]; then
   mkdir -p "$root"
-  cargo install rathole --version "$version" --locked --root "$root" \
+  # Not --locked: rathole's lock file pins time 0.3.29, which no longer compiles on current
+  # Rust (type inference change, fixed in time 0.3.35); the version of rathole stays pinned.
+  cargo install rathole --version "$version" --root "$root" \
     --no-default-features --features server,client,noise >&2
 fi
 echo "$root/bin/rathole"

@@ -105,7 +105,7 @@ fn render_component(out: &mut String, c: &Component) {
     }
     out.push_str(&format!("    jurisdiction {}\n", c.jurisdictions.join(", ")));
     for e in &c.exposure {
-        out.push_str(&format!("    {:<11} {}\n", e.law, e.status.as_str()));
+        out.push_str(&format!("    {:<13} {}\n", e.law, e.status.as_str()));
         for r in &e.reasons {
             out.push_str(&format!("                - {}\n", r.text));
         }
