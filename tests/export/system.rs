@@ -18,9 +18,9 @@ fn cache_dir() -> PathBuf {
     if let Ok(c) = std::env::var("TRIPLANE_CACHE") {
         return PathBuf::from(c);
     }
-    let base = std::env::var("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").expect("HOME is set")).join(".cache"));
+    let base = std::env::var("XDG_CACHE_HOME").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(std::env::var("HOME").expect("HOME is set")).join(".cache")
+    });
     base.join("triplane")
 }
 
@@ -44,7 +44,8 @@ fn require_binary(name: &str, script: &str) {
 
 fn export_example(name: &str, dir: &Path, key: Option<&Path>) -> PathBuf {
     let out = dir.join(name);
-    ex::export(&format!("example:{name}"), &out, false, key).unwrap_or_else(|e| panic!("{name}: {e}"));
+    ex::export(&format!("example:{name}"), &out, false, key)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     out
 }
 
@@ -67,7 +68,10 @@ fn minisign_verifies_the_signature_and_fails_after_a_one_byte_change() {
             .status()
             .unwrap()
     };
-    assert!(run(&bundle.join("manifest.json")).success(), "the real minisign accepts our signature");
+    assert!(
+        run(&bundle.join("manifest.json")).success(),
+        "the real minisign accepts our signature"
+    );
 
     let mut bytes = std::fs::read(bundle.join("manifest.json")).unwrap();
     bytes[10] ^= 0x01;
@@ -92,7 +96,8 @@ fn sandbox_files(bundle: &Path, name: &str) -> Vec<PathBuf> {
 fn kubernetes_manifests_pass_strict_validation_with_the_exact_allow_list() {
     let venv = validators_venv();
     let tmp = tempfile::tempdir().unwrap();
-    for example in ["hybrid", "sovereign", "managed-agents-self-hosted", "mcp-tunnel", "bedrock-eu"] {
+    for example in ["hybrid", "sovereign", "managed-agents-self-hosted", "mcp-tunnel", "bedrock-eu"]
+    {
         let bundle = export_example(example, tmp.path(), None);
         for manifests in sandbox_files(&bundle, "kubernetes/manifests.yaml") {
             let out = Command::new(venv.join("bin/kubernetes-validate"))
@@ -112,7 +117,8 @@ fn kubernetes_manifests_pass_strict_validation_with_the_exact_allow_list() {
 
     // The hybrid sandbox runs the PostgreSQL MCP server, whose only egress is its database.
     let bundle = tmp.path().join("hybrid");
-    let text = std::fs::read_to_string(bundle.join("sandbox/sandbox/kubernetes/manifests.yaml")).unwrap();
+    let text =
+        std::fs::read_to_string(bundle.join("sandbox/sandbox/kubernetes/manifests.yaml")).unwrap();
     let policy = text
         .split("---\n")
         .filter_map(|doc| triplane_export::text::yaml_to_json(doc).ok())
@@ -197,7 +203,9 @@ fn pins_check_passes_then_fails_after_a_description_change() {
     let server = start_mcp(&venv, port, None);
     let tools = ex::pins_capture(&url).unwrap();
     assert_eq!(tools.len(), 2, "the test server lists two tools");
-    let template = std::fs::read_to_string(format!("{ROOT}/tests/fixtures/export/pins-deployment.yaml")).unwrap();
+    let template =
+        std::fs::read_to_string(format!("{ROOT}/tests/fixtures/export/pins-deployment.yaml"))
+            .unwrap();
     let deployment = tmp.path().join("pins.yaml");
     let text = template
         .replace("@URL@", &url)
@@ -220,4 +228,141 @@ fn pins_check_passes_then_fails_after_a_description_change() {
         "the change is named by tool and field: {:?}",
         check.diff
     );
+}
+
+fn srt_path() -> PathBuf {
+    let srt = cache_dir().join("srt-0.0.83/node_modules/.bin/srt");
+    assert!(srt.exists(), "srt is not installed at {}: run scripts/setup-srt.sh", srt.display());
+    require_binary("bwrap", "scripts/setup-debian.sh");
+    srt
+}
+
+#[test]
+fn srt_loads_the_settings_and_blocks_a_denied_write() {
+    let srt = srt_path();
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = export_example("hybrid", tmp.path(), None);
+    let settings = bundle.join("sandbox/sandbox/srt-settings.json");
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let outside = tmp.path().join("outside.txt");
+
+    let run = |script: String| {
+        Command::new(&srt)
+            .arg("--settings")
+            .arg(&settings)
+            .args(["--", "sh", "-c"])
+            .arg(script)
+            .current_dir(&work)
+            .output()
+            .unwrap()
+    };
+    let inside = run("echo ok > inside.txt".into());
+    assert!(
+        inside.status.success(),
+        "srt loads the settings and allows the workspace: {}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    assert!(work.join("inside.txt").exists());
+
+    let denied = run(format!("echo bad > {}", outside.display()));
+    assert!(!denied.status.success(), "a write outside `allowWrite` must fail");
+    assert!(!outside.exists(), "nothing was written outside the workspace");
+}
+
+fn rathole_path() -> PathBuf {
+    let bin = cache_dir().join("rathole-0.5.0/bin/rathole");
+    assert!(
+        bin.exists(),
+        "rathole is not installed at {}: run scripts/setup-rathole.sh",
+        bin.display()
+    );
+    bin
+}
+
+/// A process group started for a test, stopped (the whole group) on drop.
+struct Group(Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(format!("-{}", self.0.id())).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_script(script: &Path, envs: &[(&str, String)]) -> Group {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(script);
+    cmd.envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd.process_group(0);
+    Group(cmd.spawn().unwrap())
+}
+
+#[test]
+fn a_real_rathole_pair_carries_a_connection() {
+    use std::io::{Read, Write};
+    let rathole = rathole_path();
+    let tmp = tempfile::tempdir().unwrap();
+
+    // The internal service: echoes one line back.
+    let service = TcpListener::bind("127.0.0.1:0").unwrap();
+    let service_port = service.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in service.incoming().flatten() {
+            let mut s = stream;
+            let mut buf = [0u8; 64];
+            if let Ok(n) = s.read(&mut buf) {
+                let _ = s.write_all(&buf[..n]);
+            }
+        }
+    });
+
+    let template =
+        std::fs::read_to_string(format!("{ROOT}/tests/fixtures/export/tunnel-deployment.yaml"))
+            .unwrap();
+    let deployment = tmp.path().join("tunnel.yaml");
+    std::fs::write(&deployment, template.replace("@PORT@", &service_port.to_string())).unwrap();
+    let bundle = tmp.path().join("bundle");
+    ex::export(deployment.to_str().unwrap(), &bundle, false, None).unwrap();
+    assert!(ex::verify(&bundle, None).unwrap().ok());
+
+    let (control, exposed) = (free_port(), free_port());
+    let token = "0123456789abcdef0123456789abcdef".to_string();
+    let dir = bundle.join("tunnel/relay/rathole");
+    let bin = rathole.display().to_string();
+    let _server = start_script(
+        &dir.join("start-server.sh"),
+        &[
+            ("RATHOLE", bin.clone()),
+            ("RATHOLE_TOKEN", token.clone()),
+            ("RATHOLE_BIND_ADDR", format!("127.0.0.1:{control}")),
+            ("RATHOLE_DOCS_BIND", format!("127.0.0.1:{exposed}")),
+        ],
+    );
+    let _client = start_script(
+        &dir.join("start-client.sh"),
+        &[
+            ("RATHOLE", bin),
+            ("RATHOLE_TOKEN", token),
+            ("RATHOLE_REMOTE_ADDR", format!("127.0.0.1:{control}")),
+        ],
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let attempt = std::net::TcpStream::connect(("127.0.0.1", exposed)).and_then(|mut s| {
+            s.set_read_timeout(Some(Duration::from_secs(2)))?;
+            s.write_all(b"through the tunnel\n")?;
+            let mut buf = [0u8; 64];
+            let n = s.read(&mut buf)?;
+            Ok(buf[..n].to_vec())
+        });
+        match attempt {
+            Ok(bytes) if bytes == b"through the tunnel\n" => break,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
+            other => panic!("the rathole pair did not carry the connection: {other:?}"),
+        }
+    }
 }
