@@ -9,7 +9,7 @@ pkgs=(
   # the real app under WebDriver, and screenshots
   webkit2gtk-driver xvfb x11-apps imagemagick
   # secret service for keyring tests
-  gnome-keyring dbus-x11 libsecret-1-dev
+  gnome-keyring dbus-x11 libsecret-1-dev libdbus-1-dev
   # export targets checked by system tests
   minisign bubblewrap socat ripgrep
 )
