@@ -1,1 +1,3 @@
 //! Shared helpers for the system tests.
+
+pub mod fault_server;

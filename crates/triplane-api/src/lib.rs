@@ -5,10 +5,12 @@
 //! Errors carry a small [`ErrorCode`] that both faces branch on (exit codes, UI messages),
 //! never the message text.
 
+pub mod bench;
 pub mod catalog;
 pub mod deployment;
 mod error;
 pub mod export;
+pub mod keys;
 pub mod projects;
 pub mod simulation;
 pub mod view;

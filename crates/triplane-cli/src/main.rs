@@ -4,8 +4,10 @@
 //! Exit codes (the same for every subcommand):
 //! 0 success; 1 the command ran and found problems; 2 usage error; 3 runtime failure.
 
+mod bench;
 mod deployment;
 mod export;
+mod keys;
 mod output;
 mod simulate;
 
@@ -50,6 +52,10 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Simulate several deployments with the same seed and show them side by side.
     Compare(simulate::CompareArgs),
+    /// Benchmark model endpoints (latency) and browse stored runs.
+    Bench(bench::BenchArgs),
+    /// Store, show (masked) or delete API keys in the OS keychain.
+    Keys(keys::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +70,8 @@ fn main() -> ExitCode {
         Command::Pins(args) => export::pins(args),
         Command::Simulate(args) => simulate::simulate(args),
         Command::Compare(args) => simulate::compare(args),
+        Command::Bench(args) => bench::bench(args),
+        Command::Keys(args) => keys::keys(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
