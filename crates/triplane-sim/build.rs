@@ -11,7 +11,8 @@ fn main() {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "rego"));
     files.sort();
-    let mut out = String::from("/// `(file name, text)` of every built-in policy pack, sorted by name.\n");
+    let mut out =
+        String::from("/// `(file name, text)` of every built-in policy pack, sorted by name.\n");
     out.push_str("pub const POLICY_FILES: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());

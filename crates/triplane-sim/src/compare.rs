@@ -43,8 +43,12 @@ pub fn compare(reports: &[SimReport], personal_classes: &[Vec<String>]) -> Compa
             let mut grades: BTreeMap<String, char> =
                 r.scorecard.planes.iter().map(|p| (p.plane.clone(), p.grade)).collect();
             grades.insert("overall".into(), r.scorecard.overall.grade);
-            let jurisdictions =
-                r.scorecard.planes.iter().map(|p| (p.plane.clone(), p.jurisdictions.clone())).collect();
+            let jurisdictions = r
+                .scorecard
+                .planes
+                .iter()
+                .map(|p| (p.plane.clone(), p.jurisdictions.clone()))
+                .collect();
             let cycles_entering = r
                 .cycle_share
                 .iter()
@@ -64,7 +68,11 @@ pub fn compare(reports: &[SimReport], personal_classes: &[Vec<String>]) -> Compa
                 personal_tokens,
                 violations: r.violations.len(),
                 violating_flows: r.violations.iter().map(|v| v.flows).sum(),
-                violated_rules: r.violations.iter().map(|v| format!("{}/{}", v.policy, v.rule)).collect(),
+                violated_rules: r
+                    .violations
+                    .iter()
+                    .map(|v| format!("{}/{}", v.policy, v.rule))
+                    .collect(),
                 cycle_ms: r.latency.cycle_ms,
                 session_ms: r.latency.session_ms,
                 cost_per_session: r.cost.per_session.clone(),

@@ -14,11 +14,26 @@ use triplane_model::{DistKind, DistSpec};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     Constant(f64),
-    Uniform { min: f64, max: f64 },
-    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
     /// Parameters of the underlying normal, derived from the value's mean and sd.
-    Lognormal { mu: f64, sigma: f64, min: f64, max: f64 },
-    Poisson { mean: f64 },
+    Lognormal {
+        mu: f64,
+        sigma: f64,
+        min: f64,
+        max: f64,
+    },
+    Poisson {
+        mean: f64,
+    },
 }
 
 impl Dist {
@@ -173,7 +188,11 @@ mod tests {
     #[test]
     fn draws_stay_within_bounds_and_are_never_nan() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let normal = DistSpec::Dist(DistParams { mean: Some(5.0), sd: Some(50.0), ..params(DistKind::Normal) });
+        let normal = DistSpec::Dist(DistParams {
+            mean: Some(5.0),
+            sd: Some(50.0),
+            ..params(DistKind::Normal)
+        });
         let d = Dist::from_spec(&normal, 20.0);
         for _ in 0..10_000 {
             let v = d.draw(&mut rng);
@@ -187,8 +206,22 @@ mod tests {
         let cases = [
             (DistSpec::Dist(DistParams { mean: Some(4.0), ..params(DistKind::Poisson) }), 4.0),
             (DistSpec::Dist(DistParams { mean: Some(200.0), ..params(DistKind::Poisson) }), 200.0),
-            (DistSpec::Dist(DistParams { mean: Some(800.0), sd: Some(300.0), ..params(DistKind::Lognormal) }), 800.0),
-            (DistSpec::Dist(DistParams { min: Some(10.0), max: Some(30.0), ..params(DistKind::Uniform) }), 20.0),
+            (
+                DistSpec::Dist(DistParams {
+                    mean: Some(800.0),
+                    sd: Some(300.0),
+                    ..params(DistKind::Lognormal)
+                }),
+                800.0,
+            ),
+            (
+                DistSpec::Dist(DistParams {
+                    min: Some(10.0),
+                    max: Some(30.0),
+                    ..params(DistKind::Uniform)
+                }),
+                20.0,
+            ),
         ];
         for (spec, want) in cases {
             let d = Dist::from_spec(&spec, 1e7);

@@ -77,7 +77,14 @@ impl Sink for Trace {
 
 /// Sends one payload along a path, adding the hops' delays to `ms`.
 #[inline]
-fn send<S: Sink>(plan: &Plan, sink: &mut S, hops: &[HopId], classes: u64, tokens: u64, ms: &mut f64) {
+fn send<S: Sink>(
+    plan: &Plan,
+    sink: &mut S,
+    hops: &[HopId],
+    classes: u64,
+    tokens: u64,
+    ms: &mut f64,
+) {
     for &hop in hops {
         sink.flow(Flow { hop, classes, tokens, misrouted: false });
         *ms += plan.hops[hop as usize].delay_ms;

@@ -75,8 +75,10 @@ pub fn simulate_with(
     for (i, id) in d.policies.iter().enumerate() {
         if !policies.contains(id) {
             let known: Vec<&str> = policies.ids().collect();
-            let hint = triplane_model::yaml::did_you_mean(id, &known)
-                .map_or_else(|| format!("the packs are: {}", known.join(", ")), |s| format!("did you mean `{s}`?"));
+            let hint = triplane_model::yaml::did_you_mean(id, &known).map_or_else(
+                || format!("the packs are: {}", known.join(", ")),
+                |s| format!("did you mean `{s}`?"),
+            );
             return Err(SimError::invalid_hint(
                 d,
                 &format!("policies[{i}]"),

@@ -170,7 +170,10 @@ impl Plan {
             return Err(SimError::invalid(
                 d,
                 "data_classes",
-                format!("at most {MAX_CLASSES} data classes can be simulated, found {}", d.data_classes.len()),
+                format!(
+                    "at most {MAX_CLASSES} data classes can be simulated, found {}",
+                    d.data_classes.len()
+                ),
             ));
         }
         let mut b = Builder::new(d)?;
@@ -200,7 +203,9 @@ impl Plan {
         let orchestrator = b.orchestrator()?;
         let users = d.components.iter().position(|c| c.kind == ComponentKind::Users);
         let prompt = match users {
-            Some(u) => b.path(u, orchestrator, "the users", "the orchestrator", through_connectivity),
+            Some(u) => {
+                b.path(u, orchestrator, "the users", "the orchestrator", through_connectivity)
+            }
             None => {
                 b.assumptions.push(
                     "no `users` component: prompts start at the orchestrator, and the users' \
@@ -442,14 +447,16 @@ impl<'a> Builder<'a> {
                             .into(),
                     )
                 })?;
-            let path = self.path(orch, model, "the orchestrator", "the model", through_connectivity);
+            let path =
+                self.path(orch, model, "the orchestrator", "the model", through_connectivity);
             return Ok(Inference::Direct { model, path });
         };
 
         let router = self.nodes.iter().position(|n| n.id == routing.router).ok_or_else(|| {
             SimError::invalid(d, "routing.router", format!("unknown router `{}`", routing.router))
         })?;
-        let to_router = self.path(orch, router, "the orchestrator", "the router", through_connectivity);
+        let to_router =
+            self.path(orch, router, "the orchestrator", "the router", through_connectivity);
         let classifier = match &routing.classifier {
             Some(c) => {
                 let m = self.model_index(&c.component).ok_or_else(|| {
@@ -555,10 +562,13 @@ impl<'a> Builder<'a> {
                 .into_iter()
                 .map(|s| self.path(t, s, "the tool", "the data store", |_| false))
                 .collect();
-            let results = match self.d.components[t].mcp.as_ref().and_then(|m| m.result_classes.as_ref()) {
-                Some(mix) => Mix::new(mix.iter().filter_map(|(k, v)| class_index(k).map(|i| (i, *v)))),
-                None => Mix::new(default_results.iter().copied()),
-            };
+            let results =
+                match self.d.components[t].mcp.as_ref().and_then(|m| m.result_classes.as_ref()) {
+                    Some(mix) => {
+                        Mix::new(mix.iter().filter_map(|(k, v)| class_index(k).map(|i| (i, *v))))
+                    }
+                    None => Mix::new(default_results.iter().copied()),
+                };
             out.push(ToolTarget { target: t, path, stores, results });
         }
         if out.is_empty() {

@@ -63,12 +63,16 @@ impl PolicySet {
     /// The built-in packs.
     pub fn builtin() -> Result<PolicySet, SimError> {
         PolicySet::compile(
-            POLICY_FILES.iter().map(|(name, text)| (format!("assets/policies/{name}"), text.to_string())),
+            POLICY_FILES
+                .iter()
+                .map(|(name, text)| (format!("assets/policies/{name}"), text.to_string())),
         )
     }
 
     /// Compiles packs given as `(file, text)`; the file name's stem is the pack's id.
-    pub fn compile(files: impl IntoIterator<Item = (String, String)>) -> Result<PolicySet, SimError> {
+    pub fn compile(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<PolicySet, SimError> {
         let mut packs = Vec::new();
         for (file, text) in files {
             let id = std::path::Path::new(&file)
@@ -88,7 +92,10 @@ impl PolicySet {
                 return Err(SimError::PolicyCompile {
                     file,
                     line: 1,
-                    message: format!("the pack must declare `package triplane.{}`", id.replace('-', "_")),
+                    message: format!(
+                        "the pack must declare `package triplane.{}`",
+                        id.replace('-', "_")
+                    ),
                 });
             }
             packs.push(Pack { id, file, text });
@@ -113,9 +120,8 @@ impl PolicySet {
         scenario: &Value,
     ) -> Result<Vec<Violation>, SimError> {
         let input = input(d, flows, scenario);
-        let input = regorus::Value::from_json_str(&input.to_string()).map_err(|e| {
-            SimError::PolicyEval { file: "input".into(), message: e.to_string() }
-        })?;
+        let input = regorus::Value::from_json_str(&input.to_string())
+            .map_err(|e| SimError::PolicyEval { file: "input".into(), message: e.to_string() })?;
         let mut out = Vec::new();
         for id in ids {
             let Some(pack) = self.packs.iter().find(|p| &p.id == id) else { continue };
@@ -125,14 +131,18 @@ impl PolicySet {
                 .map_err(|e| compile_error(&pack.file, &e))?;
             engine.set_input(input.clone());
             let rule = format!("data.triplane.{}.violations", id.replace('-', "_"));
-            let value = engine
-                .eval_rule(rule)
-                .map_err(|e| SimError::PolicyEval { file: pack.file.clone(), message: e.to_string() })?;
-            let json = value
-                .to_json_str()
-                .map_err(|e| SimError::PolicyEval { file: pack.file.clone(), message: e.to_string() })?;
-            let found: Value = serde_json::from_str(&json)
-                .map_err(|e| SimError::PolicyEval { file: pack.file.clone(), message: e.to_string() })?;
+            let value = engine.eval_rule(rule).map_err(|e| SimError::PolicyEval {
+                file: pack.file.clone(),
+                message: e.to_string(),
+            })?;
+            let json = value.to_json_str().map_err(|e| SimError::PolicyEval {
+                file: pack.file.clone(),
+                message: e.to_string(),
+            })?;
+            let found: Value = serde_json::from_str(&json).map_err(|e| SimError::PolicyEval {
+                file: pack.file.clone(),
+                message: e.to_string(),
+            })?;
             out.extend(group(&pack.id, &pack.file, &found, flows)?);
         }
         Ok(out)
@@ -153,7 +163,12 @@ fn compile_error(file: &str, e: &impl std::fmt::Display) -> SimError {
 }
 
 /// Groups a pack's violation objects by rule; the count is over distinct flow records.
-fn group(policy: &str, file: &str, found: &Value, flows: &[FlowRecord]) -> Result<Vec<Violation>, SimError> {
+fn group(
+    policy: &str,
+    file: &str,
+    found: &Value,
+    flows: &[FlowRecord],
+) -> Result<Vec<Violation>, SimError> {
     let items: Vec<&Value> = match found {
         Value::Array(a) => a.iter().collect(),
         Value::Object(o) if o.is_empty() => vec![],

@@ -188,7 +188,10 @@ pub struct FlowRecord {
 }
 
 fn classes_of(plan: &Plan, bits: u64) -> Vec<String> {
-    (0..plan.classes.len()).filter(|i| bits >> i & 1 == 1).map(|i| plan.classes[i].id.clone()).collect()
+    (0..plan.classes.len())
+        .filter(|i| bits >> i & 1 == 1)
+        .map(|i| plan.classes[i].id.clone())
+        .collect()
 }
 
 fn jurisdictions_of(plan: &Plan, bits: u64) -> Vec<String> {

@@ -23,7 +23,8 @@ pub enum Scenario {
     AcquiredByUs(String),
 }
 
-pub const NAMES: &str = "dpf-annulled, loses-secnumcloud:OFFERING-OR-OPERATOR, acquired-by-us:OPERATOR";
+pub const NAMES: &str =
+    "dpf-annulled, loses-secnumcloud:OFFERING-OR-OPERATOR, acquired-by-us:OPERATOR";
 
 impl Scenario {
     pub fn parse(name: &str) -> Result<Scenario, SimError> {
@@ -195,7 +196,12 @@ pub fn diff(before: &SimReport, after: &SimReport) -> Changes {
         .into_iter()
         .filter_map(|k| {
             let (b, a) = (count(before, &k), count(after, &k));
-            (b != a).then(|| ViolationChange { policy: k.0, rule: k.1, flows_before: b, flows_after: a })
+            (b != a).then_some(ViolationChange {
+                policy: k.0,
+                rule: k.1,
+                flows_before: b,
+                flows_after: a,
+            })
         })
         .collect();
 

@@ -63,8 +63,7 @@ pub fn scorecard(d: &Deployment) -> Scorecard {
             (!cs.is_empty()).then(|| score(p.as_str(), &cs))
         })
         .collect();
-    let all: Vec<&Component> =
-        d.components.iter().filter(|c| SCORED.contains(&c.plane)).collect();
+    let all: Vec<&Component> = d.components.iter().filter(|c| SCORED.contains(&c.plane)).collect();
     let mut overall = score("overall", &all);
     overall.grade = planes.iter().map(|p| p.grade).max().unwrap_or('E');
     Scorecard { planes, overall }
@@ -74,7 +73,8 @@ fn score(plane: &str, cs: &[&Component]) -> PlaneScore {
     let mut sites = Vec::new();
     let mut jurisdictions = Vec::new();
     let mut exposed_to = Vec::new();
-    let mut exposure = if cs.is_empty() { ExposureStatus::Unknown } else { ExposureStatus::NotExposed };
+    let mut exposure =
+        if cs.is_empty() { ExposureStatus::Unknown } else { ExposureStatus::NotExposed };
     let mut visibility: Option<Option<Visibility>> = None;
     for c in cs {
         if let Some(s) = &c.site {

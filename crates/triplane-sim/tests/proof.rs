@@ -60,7 +60,10 @@ fn self_hosted_sandbox_every_cycle_enters_the_us_on_two_planes_of_three() {
     let d = common::example("self-hosted-sandbox");
     let r = simulate(&d, &Options::default()).unwrap();
     let share = |plane: &str, j: &str| {
-        r.cycle_share.iter().find(|s| s.plane == plane && s.jurisdiction == j).map_or(0.0, |s| s.share)
+        r.cycle_share
+            .iter()
+            .find(|s| s.plane == plane && s.jurisdiction == j)
+            .map_or(0.0, |s| s.share)
     };
     assert_eq!(share("any", "US"), 1.0);
     assert_eq!(share("inference", "US"), 1.0);
@@ -96,12 +99,8 @@ fn hybrid_personal_data_reaches_the_frontier_model_only_through_misses() {
     let d = common::example("hybrid");
     let fnr = d.routing.as_ref().and_then(|r| r.classifier.as_ref()).unwrap().false_negative_rate;
     let (plan, trace) = triplane_sim::trace(&d, 9, 3000).unwrap();
-    let personal: u64 = plan
-        .classes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.personal)
-        .fold(0, |m, (i, _)| m | 1 << i);
+    let personal: u64 =
+        plan.classes.iter().enumerate().filter(|(_, c)| c.personal).fold(0, |m, (i, _)| m | 1 << i);
 
     let mut leaked = 0;
     for f in &trace.flows {
@@ -140,16 +139,27 @@ fn moving_the_sandbox_on_premises_removes_tool_execution_from_us_exposure_only()
             &format!("id: {id}, site: t-us-east, operator: t-us-ai, kind:"),
         );
     }
-    us_text = replace(&us_text, "      site: t-onprem\n      operator: t-customer\n", "      site: t-us-east\n      operator: t-us-ai\n");
+    us_text = replace(
+        &us_text,
+        "      site: t-onprem\n      operator: t-customer\n",
+        "      site: t-us-east\n      operator: t-us-ai\n",
+    );
     us_text = us_text.replace("site: t-onprem, operator: t-customer, visibility", "visibility");
-    let onprem = simulate(&common::load_text("onprem.yaml", &onprem_text), &Options::default()).unwrap();
+    let onprem =
+        simulate(&common::load_text("onprem.yaml", &onprem_text), &Options::default()).unwrap();
     let us = simulate(&common::load_text("us.yaml", &us_text), &Options::default()).unwrap();
 
     let into_us = |r: &triplane_sim::SimReport, plane: triplane_model::Plane| {
-        r.flows.iter().filter(|f| f.to_plane == plane && f.jurisdictions.contains(&"US".into())).count()
+        r.flows
+            .iter()
+            .filter(|f| f.to_plane == plane && f.jurisdictions.contains(&"US".into()))
+            .count()
     };
     use triplane_model::Plane::*;
-    assert!(into_us(&us, Execution) > 0, "with the sandbox in the US, tool execution is US-exposed");
+    assert!(
+        into_us(&us, Execution) > 0,
+        "with the sandbox in the US, tool execution is US-exposed"
+    );
     assert_eq!(into_us(&onprem, Execution), 0, "on premises, no execution flow enters the US");
     // Tool results still travel to the US orchestrator and on to the US model.
     let results_home = onprem.flows.iter().any(|f| {
@@ -169,7 +179,11 @@ fn with_parent(country: &str) -> triplane_model::Deployment {
             "  - {{id: t-us-ai, name: AI Corp Europe, country: FR, parent: t-parent}}\n  - {{id: t-parent, name: Parent, country: {country}}}\n"
         ),
     );
-    let text = replace(&text, "kind: cloud-region, operator: t-us-ai, country: US", "kind: cloud-region, operator: t-us-ai, country: FR");
+    let text = replace(
+        &text,
+        "kind: cloud-region, operator: t-us-ai, country: US",
+        "kind: cloud-region, operator: t-us-ai, country: FR",
+    );
     common::load_text(&format!("parent-{country}.yaml"), &text)
 }
 
@@ -177,7 +191,8 @@ fn with_parent(country: &str) -> triplane_model::Deployment {
 fn an_eu_parent_removes_us_exposure() {
     let us = simulate(&with_parent("US"), &Options::default()).unwrap();
     let eu = simulate(&with_parent("DE"), &Options::default()).unwrap();
-    let personal_us = |r: &triplane_sim::SimReport| r.matrix.cell("personal", "US").map_or(0, |c| c.tokens);
+    let personal_us =
+        |r: &triplane_sim::SimReport| r.matrix.cell("personal", "US").map_or(0, |c| c.tokens);
     assert!(personal_us(&us) > 0, "a US parent puts the model under US jurisdiction");
     assert_eq!(personal_us(&eu), 0);
     assert!(!eu.matrix.jurisdictions.contains(&"US".to_string()));
@@ -190,7 +205,8 @@ fn raising_the_false_negative_rate_never_lowers_leakage() {
     let text = common::fixture_text("hybrid");
     let mut last = 0;
     for rate in ["0.0", "0.01", "0.05", "0.2", "0.5", "1.0"] {
-        let t = replace(&text, "false_negative_rate: 0.05", &format!("false_negative_rate: {rate}"));
+        let t =
+            replace(&text, "false_negative_rate: 0.05", &format!("false_negative_rate: {rate}"));
         let r = simulate(&common::load_text("hybrid.yaml", &t), &Options::default()).unwrap();
         let leaked = r.matrix.cell("personal", "US").map_or(0, |c| c.tokens);
         assert!(leaked >= last, "rate {rate}: leakage {leaked} below {last}");
@@ -207,7 +223,9 @@ fn same_seed_same_bytes_other_seed_other_run() {
     let d = common::example("hybrid");
     let a = serde_json::to_string(&simulate(&d, &Options::default()).unwrap()).unwrap();
     let b = serde_json::to_string(&simulate(&d, &Options::default()).unwrap()).unwrap();
-    let c = serde_json::to_string(&simulate(&d, &Options { seed: 7, ..Options::default() }).unwrap()).unwrap();
+    let c =
+        serde_json::to_string(&simulate(&d, &Options { seed: 7, ..Options::default() }).unwrap())
+            .unwrap();
     assert_eq!(a, b);
     assert_ne!(a, c, "another seed draws another workload");
 }
@@ -238,7 +256,13 @@ fn a_policy_that_does_not_compile_names_its_file_and_line() {
 fn builtin_packs_compile() {
     let set = PolicySet::builtin().unwrap();
     let ids: Vec<&str> = set.ids().collect();
-    for id in ["gdpr-strict", "secnumcloud", "oiv-restricted", "no-us-inference", "orchestration-visibility"] {
+    for id in [
+        "gdpr-strict",
+        "secnumcloud",
+        "oiv-restricted",
+        "no-us-inference",
+        "orchestration-visibility",
+    ] {
         assert!(ids.contains(&id), "missing pack {id}");
     }
 }
@@ -246,14 +270,21 @@ fn builtin_packs_compile() {
 #[test]
 fn zero_days_and_unknown_scenarios_are_refused() {
     let d = common::fixture("hybrid");
-    assert!(matches!(simulate(&d, &Options { days: 0, ..Options::default() }), Err(SimError::Options { .. })));
+    assert!(matches!(
+        simulate(&d, &Options { days: 0, ..Options::default() }),
+        Err(SimError::Options { .. })
+    ));
     let bad = Options { scenario: Some("aliens-land".into()), ..Options::default() };
     assert!(matches!(simulate(&d, &bad), Err(SimError::Options { .. })));
 }
 
 #[test]
 fn a_day_without_sessions_is_a_clear_error() {
-    let text = replace(&common::fixture_text("hybrid"), "sessions_per_day: 200", "sessions_per_day: {dist: poisson, mean: 0.0001}");
+    let text = replace(
+        &common::fixture_text("hybrid"),
+        "sessions_per_day: 200",
+        "sessions_per_day: {dist: poisson, mean: 0.0001}",
+    );
     let err = simulate(&common::load_text("h.yaml", &text), &Options::default()).unwrap_err();
     let SimError::Invalid { diagnostics, .. } = err else { panic!("{err:?}") };
     assert_eq!(diagnostics[0].path, "workload.sessions_per_day");
@@ -262,9 +293,17 @@ fn a_day_without_sessions_is_a_clear_error() {
 #[test]
 fn acquisition_scenario_shows_what_changed() {
     let d = common::example("sovereign");
-    let ops: Vec<String> = d.components.iter().flat_map(|c| c.operator_chain.iter().map(|e| e.operator.clone())).collect();
+    let ops: Vec<String> = d
+        .components
+        .iter()
+        .flat_map(|c| c.operator_chain.iter().map(|e| e.operator.clone()))
+        .collect();
     let target = ops.first().expect("the sovereign example has operators").clone();
-    let r = simulate(&d, &Options { scenario: Some(format!("acquired-by-us:{target}")), ..Options::default() }).unwrap();
+    let r = simulate(
+        &d,
+        &Options { scenario: Some(format!("acquired-by-us:{target}")), ..Options::default() },
+    )
+    .unwrap();
     let changes = r.changes.expect("a scenario run reports its changes");
     assert!(!changes.cells.is_empty(), "data now enters US jurisdiction");
     assert!(changes.violations.iter().any(|v| v.flows_after > v.flows_before));

@@ -106,7 +106,9 @@ fn a_trace_and_the_aggregator_see_the_same_run() {
     let mut c = Count(0);
     run_session(&plan, &mut rng, &mut c);
     // Per turn: the prompt and the answer, two inference calls and one tool call.
-    let per_tool = 2 * (plan.tools[0].path.out.len() + plan.tools[0].stores.iter().map(|s| s.out.len()).sum::<usize>());
+    let per_tool = 2
+        * (plan.tools[0].path.out.len()
+            + plan.tools[0].stores.iter().map(|s| s.out.len()).sum::<usize>());
     let per_turn = 2 + 2 * 2 + per_tool;
     assert_eq!(c.0 as usize, 2 * per_turn);
 }

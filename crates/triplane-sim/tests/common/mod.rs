@@ -39,7 +39,12 @@ pub fn example(name: &str) -> Deployment {
 
 /// A workload of constants: `turns` turns of `tools` tool calls, one class for prompts and
 /// one for tool results.
-pub fn constant_workload(turns: f64, tools: f64, prompt_class: &str, result_class: &str) -> WorkloadSpec {
+pub fn constant_workload(
+    turns: f64,
+    tools: f64,
+    prompt_class: &str,
+    result_class: &str,
+) -> WorkloadSpec {
     WorkloadSpec {
         sessions_per_day: DistSpec::Constant(1.0),
         turns_per_session: DistSpec::Constant(turns),
