@@ -58,6 +58,34 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         partial_text TEXT,
         PRIMARY KEY (run_id, idx)
     ) WITHOUT ROWID;",
+    // 3: quality runs. Every raw answer (the candidate's and the judge's) is kept so a run
+    // can be re-graded from the file alone; `request_hash` indexes them as a cache for
+    // re-grading. Latency figures read `samples` only, never these tables.
+    "CREATE TABLE quality_answers (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        case_id TEXT NOT NULL,
+        sample INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('candidate', 'judge')),
+        request_hash TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        http_status INTEGER,
+        raw_response TEXT,
+        error TEXT,
+        elapsed_ms INTEGER,
+        from_cache INTEGER NOT NULL CHECK (from_cache IN (0, 1)),
+        PRIMARY KEY (run_id, case_id, sample, role)
+    ) WITHOUT ROWID;
+    CREATE INDEX quality_answers_by_hash ON quality_answers(request_hash);
+    CREATE TABLE quality_verdicts (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        case_id TEXT NOT NULL,
+        sample INTEGER NOT NULL,
+        pass INTEGER NOT NULL CHECK (pass IN (0, 1)),
+        expected_label TEXT,
+        predicted_label TEXT,
+        detail_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, case_id, sample)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version a file has once every migration ran.
