@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -p triplane-cli
-cargo test -p triplane-systests --test bench_faults
+cargo test -p triplane-systests --test bench_faults --test bench_cli
 cargo test -p triplane-systests --test bench_llm -- --nocapture

@@ -57,6 +57,9 @@ pub struct LatencyRequest {
     pub timeout: Duration,
     /// The name of the environment variable holding the key; never its value.
     pub api_key_env: Option<String>,
+    /// The name of the key's OS keychain entry (`triplane keys set NAME`), used when no
+    /// variable is named.
+    pub api_key_name: Option<String>,
     pub db: Option<PathBuf>,
 }
 
@@ -100,6 +103,7 @@ struct Settings<'a> {
     request: &'a RequestOptions,
     prompts: &'a PromptSource,
     api_key_env: Option<&'a str>,
+    api_key_name: Option<&'a str>,
     sweep: Option<SweepPoint<'a>>,
     warmup_outcomes: Vec<&'static str>,
 }
@@ -141,12 +145,8 @@ pub async fn latency(
     if req.requests.is_none() && req.duration.is_none() {
         return Err(ApiError::usage("a run needs an end; hint: give `--requests` or `--duration`"));
     }
-    let api_key = match &req.api_key_env {
-        Some(var) => Some(ApiKey::new(std::env::var(var).map_err(|_| {
-            ApiError::usage(format!("the variable `{var}` named by `--api-key-env` is not set"))
-        })?)),
-        None => None,
-    };
+    let api_key = crate::keys::resolve(req.api_key_env.as_deref(), req.api_key_name.as_deref())?
+        .map(ApiKey::new);
     let prompts = match &req.prompt_file {
         Some(path) => PromptSource::from_file(path).map_err(|e| ApiError::usage(e.to_string()))?,
         None => PromptSource::Synthetic { tokens: req.prompt_tokens, seed: 0 },
@@ -224,6 +224,7 @@ async fn run_one(
             request: &spec.request,
             prompts: &spec.prompts,
             api_key_env: req.api_key_env.as_deref(),
+            api_key_name: req.api_key_name.as_deref(),
             sweep,
             warmup_outcomes: warmup,
         })
@@ -374,6 +375,7 @@ mod tests {
             prompt_file: None,
             timeout: Duration::from_secs(5),
             api_key_env: None,
+            api_key_name: None,
             db: Some(db.to_path_buf()),
         }
     }

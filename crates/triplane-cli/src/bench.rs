@@ -88,8 +88,11 @@ struct LatencyArgs {
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
     /// Environment variable holding the API key (the key itself is never stored).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "api_key")]
     api_key_env: Option<String>,
+    /// Name of the API key's OS keychain entry (see `triplane keys set`).
+    #[arg(long)]
+    api_key: Option<String>,
     /// Database file (default: triplane.db in the OS data directory).
     #[arg(long)]
     db: Option<PathBuf>,
@@ -161,6 +164,7 @@ fn latency(a: LatencyArgs) -> Result<u8, ApiError> {
         prompt_file: a.prompt_file,
         timeout: seconds("--timeout", a.timeout)?,
         api_key_env: a.api_key_env,
+        api_key_name: a.api_key,
         db: a.db,
     };
 
