@@ -1,0 +1,13 @@
+/// Every command the app registers, by name. Read by `build.rs` (Tauri's ACL manifest) and by
+/// the tests, so the command list, the ACL and the capability file cannot drift apart.
+pub const COMMANDS: &[&str] = &[
+    "app_mark_first_paint",
+    "app_launch_file",
+    "deployment_examples",
+    "deployment_open_example",
+    "deployment_open_text",
+    "catalog_search",
+    "projects_list",
+    "projects_open",
+    "projects_create",
+];

@@ -1,0 +1,427 @@
+//! The real desktop app driven through WebDriver: `tauri-driver` in front of Debian's
+//! `WebKitWebDriver`, under `Xvfb` when there is no display. Run by `scripts/test-e2e.sh`,
+//! which builds the UI, the app and the CLI first.
+//!
+//! What it proves: for every component of two bundled examples the exposure badges in the DOM
+//! say what `triplane show --json` says for the same example; switching to French changes
+//! the labels to the French catalog's; a malformed file shows its positioned errors and
+//! leaves the view as it was; a database from a newer Triplane is refused and left
+//! byte-for-byte unchanged; a locked database gives a message, and the retry works once the
+//! lock is gone. Each step leaves a screenshot under `test-output/app-e2e/`.
+//!
+//! Missing tools fail the test with the script that installs them; it never skips.
+
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+
+/// How long the UI gets to reach a state. Generous: the machine may be shared with builds.
+const WAIT: Duration = Duration::from_secs(30);
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn out_dir() -> PathBuf {
+    let dir = workspace().join("test-output/app-e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `target/debug` of this very build: the test binary lives in its `deps/`.
+fn target_debug() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+}
+
+fn required_binary(env: &str, default: PathBuf, how: &str) -> PathBuf {
+    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or(default);
+    assert!(path.is_file(), "`{}` is missing ({env} to override); {how}", path.display());
+    path
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Child processes killed when the test ends, passed or failed.
+struct Processes(Vec<Child>);
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        for child in self.0.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+struct Harness {
+    driver_url: String,
+    app: PathBuf,
+    cli: PathBuf,
+    _processes: Processes,
+}
+
+impl Harness {
+    fn start() -> Harness {
+        let build = "build it with `scripts/test-e2e.sh`";
+        let app = required_binary("TRIPLANE_APP_BIN", target_debug().join("triplane-app"), build);
+        let cli = required_binary("TRIPLANE_CLI_BIN", target_debug().join("triplane"), build);
+        let home = std::env::var("HOME").unwrap_or_default();
+        let cached = PathBuf::from(home)
+            .join(format!(".cache/triplane/tauri-driver-{TAURI_DRIVER_VERSION}/bin/tauri-driver"));
+        let driver = std::env::var_os("TAURI_DRIVER")
+            .map(PathBuf::from)
+            .or_else(|| cached.is_file().then_some(cached))
+            .or_else(|| on_path("tauri-driver"))
+            .unwrap_or_else(|| {
+                panic!("`tauri-driver` is missing; install it with `scripts/setup-tauri-driver.sh`")
+            });
+        let native = on_path("WebKitWebDriver").unwrap_or_else(|| {
+            panic!(
+                "`WebKitWebDriver` is missing (Debian `webkit2gtk-driver`); install it with \
+                 `scripts/setup-debian.sh`"
+            )
+        });
+
+        let mut processes = Processes(Vec::new());
+        let display = match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() => d,
+            _ => {
+                let xvfb = on_path("Xvfb").unwrap_or_else(|| {
+                    panic!("`Xvfb` is missing (Debian `xvfb`); install it with `scripts/setup-debian.sh`")
+                });
+                let display = format!(":{}", 90 + std::process::id() % 100);
+                let child = Command::new(xvfb)
+                    .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("starting Xvfb");
+                processes.0.push(child);
+                std::thread::sleep(Duration::from_millis(700));
+                display
+            }
+        };
+
+        let port = free_port();
+        let native_port = free_port();
+        let log = std::fs::File::create(out_dir().join("tauri-driver.log")).unwrap();
+        let child = Command::new(driver)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(native)
+            .env("DISPLAY", &display)
+            // The app's own stderr (first-paint marker, tracing) lands in the driver's log.
+            .env("RUST_LOG", "info")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("starting tauri-driver");
+        processes.0.push(child);
+
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Harness { driver_url: format!("http://127.0.0.1:{port}"), app, cli, _processes: processes }
+    }
+
+    /// A new app window started with `args`, in English.
+    async fn session(&self, args: &[&str]) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({"application": self.app, "args": args}));
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.driver_url)
+            .await
+            .unwrap_or_else(|e| panic!("no WebDriver session with the app: {e}"));
+        // The language persists in local storage; every session starts from English.
+        wait_for(&client, "[data-lang=en]").await.click().await.unwrap();
+        wait_for(&client, "html[lang=en]").await;
+        client
+    }
+
+    fn cli_json(&self, args: &[&str]) -> Value {
+        let out = Command::new(&self.cli).args(args).output().expect("running the triplane CLI");
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "`triplane {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
+    }
+}
+
+async fn wait_for(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("`{css}` did not appear within {WAIT:?}: {e}"))
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("taking a screenshot");
+    std::fs::write(out_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn attr(e: &Element, name: &str) -> String {
+    e.attr(name).await.unwrap().unwrap_or_else(|| panic!("element lacks `{name}`"))
+}
+
+/// `(component, law, status)` for every badge in the DOM.
+async fn dom_exposure(client: &Client) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for b in client.find_all(Locator::Css(".badge[data-law]")).await.unwrap() {
+        out.insert((
+            attr(&b, "data-component").await,
+            attr(&b, "data-law").await,
+            attr(&b, "data-status").await,
+        ));
+    }
+    out
+}
+
+fn cli_exposure(show: &Value) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for c in show["components"].as_array().unwrap() {
+        for e in c["exposure"].as_array().unwrap() {
+            out.insert((
+                c["id"].as_str().unwrap().to_string(),
+                e["law"].as_str().unwrap().to_string(),
+                e["status"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+fn catalog(lang: &str) -> Value {
+    let path = workspace().join(format!("ui/src/i18n/{lang}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Two examples with different exposure, when the bundle has them; else the first two.
+fn two_examples(list: &Value) -> Vec<String> {
+    let ids: Vec<String> =
+        list.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.len() >= 2, "the app bundles at least two examples: {ids:?}");
+    let preferred: Vec<String> = ["frontier-only", "sovereign"]
+        .iter()
+        .filter(|p| ids.iter().any(|i| i == *p))
+        .map(|p| p.to_string())
+        .collect();
+    if preferred.len() == 2 {
+        preferred
+    } else {
+        ids[..2].to_vec()
+    }
+}
+
+async fn lane_titles(client: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in client.find_all(Locator::Css(".lane-head h3")).await.unwrap() {
+        out.push(h.text().await.unwrap());
+    }
+    out
+}
+
+async fn examples_match_the_cli_in_both_languages(h: &Harness, db: &Path) {
+    let client = h.session(&["--db", db.to_str().unwrap()]).await;
+    wait_for(&client, "[data-example]").await;
+    let listed = client.find_all(Locator::Css("[data-example]")).await.unwrap().len();
+    let examples = examples_list();
+    assert_eq!(listed, examples.as_array().unwrap().len(), "the sidebar lists every example");
+    screenshot(&client, "01-start-en").await;
+
+    let en = catalog("en");
+    let fr = catalog("fr");
+    for (n, id) in two_examples(&examples).iter().enumerate() {
+        wait_for(&client, &format!("[data-example='{id}']")).await.click().await.unwrap();
+        wait_for(&client, &format!(".plane-view[data-file='example:{id}']")).await;
+
+        let show = h.cli_json(&["show", "--json", &format!("example:{id}")]);
+        let expected = cli_exposure(&show);
+        assert!(!expected.is_empty(), "example `{id}` has exposure findings");
+        assert_eq!(dom_exposure(&client).await, expected, "exposure of `{id}`: DOM vs CLI");
+        for c in show["components"].as_array().unwrap() {
+            let css = format!("[data-component-id='{}']", c["id"].as_str().unwrap());
+            assert!(
+                client.find(Locator::Css(&css)).await.is_ok(),
+                "component `{}` of `{id}` is shown",
+                c["id"]
+            );
+        }
+        screenshot(&client, &format!("{:02}-{id}-en", 2 + n * 3)).await;
+
+        // The reasons of the first badge, as the CLI gives them.
+        let badge = wait_for(&client, ".badge[data-law]").await;
+        let (cid, law) = (attr(&badge, "data-component").await, attr(&badge, "data-law").await);
+        badge.click().await.unwrap();
+        let panel = wait_for(&client, ".reasons").await.text().await.unwrap();
+        let component = show["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == cid.as_str())
+            .unwrap();
+        let exposure =
+            component["exposure"].as_array().unwrap().iter().find(|e| e["law"] == law.as_str());
+        for reason in exposure.unwrap()["reasons"].as_array().unwrap() {
+            let text = reason["text"].as_str().unwrap();
+            assert!(panel.contains(text), "reason `{text}` is shown for {cid}/{law}: {panel}");
+        }
+        screenshot(&client, &format!("{:02}-{id}-reasons-en", 3 + n * 3)).await;
+
+        // French: the lane titles and the status words are the French catalog's.
+        let titles_en = lane_titles(&client).await;
+        wait_for(&client, "[data-lang=fr]").await.click().await.unwrap();
+        wait_for(&client, "html[lang=fr]").await;
+        let titles_fr = lane_titles(&client).await;
+        assert_ne!(titles_en, titles_fr, "switching to French changes the lane titles");
+        for lane in client.find_all(Locator::Css(".lane[data-lane]")).await.unwrap() {
+            let key = attr(&lane, "data-lane").await;
+            let title = lane.find(Locator::Css("h3")).await.unwrap().text().await.unwrap();
+            assert_eq!(title, fr["lane"][&key], "French title of lane `{key}`");
+            assert_ne!(title, en["lane"][&key], "lane `{key}` is translated");
+        }
+        for b in client.find_all(Locator::Css(".badge[data-status]")).await.unwrap() {
+            let status = attr(&b, "data-status").await;
+            let word = b.find(Locator::Css(".badge-status")).await.unwrap().text().await.unwrap();
+            assert_eq!(word, fr["status"][&status], "French word for `{status}`");
+        }
+        assert_eq!(
+            dom_exposure(&client).await,
+            expected,
+            "the findings do not change with language"
+        );
+        screenshot(&client, &format!("{:02}-{id}-fr", 4 + n * 3)).await;
+
+        wait_for(&client, "[data-lang=en]").await.click().await.unwrap();
+        wait_for(&client, "html[lang=en]").await;
+    }
+
+    malformed_file_leaves_the_view(h, &client).await;
+    client.close().await.unwrap();
+}
+
+/// The bundled examples: every `assets/examples/*.yaml`, embedded into the app at build time.
+fn examples_list() -> Value {
+    let dir = workspace().join("assets/examples");
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(String::from)
+        })
+        .collect();
+    ids.sort();
+    Value::Array(ids.into_iter().map(|id| json!({"id": id})).collect())
+}
+
+async fn malformed_file_leaves_the_view(h: &Harness, client: &Client) {
+    let before = attr(&wait_for(client, ".plane-view").await, "data-file").await;
+    let file = workspace().join("tests/fixtures/deployments/malformed.yaml");
+    let report = h.cli_json(&["check", "--json", file.to_str().unwrap()]);
+    let diagnostics = report[0]["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty(), "the fixture is malformed");
+
+    let input = client.find(Locator::Css("#open-file-input")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.expect("choosing a file in the file input");
+    let panel = wait_for(client, ".open-errors[data-error-code=invalid]").await;
+    let mut shown = Vec::new();
+    for d in panel.find_all(Locator::Css(".diagnostic")).await.unwrap() {
+        shown.push((attr(&d, "data-line").await, attr(&d, "data-column").await));
+    }
+    let expected: Vec<(String, String)> =
+        diagnostics.iter().map(|d| (d["line"].to_string(), d["column"].to_string())).collect();
+    assert_eq!(shown, expected, "the positions shown are the CLI's");
+    let after = attr(&wait_for(client, ".plane-view").await, "data-file").await;
+    assert_eq!(after, before, "a malformed file changes nothing else");
+    screenshot(client, "08-malformed-en").await;
+}
+
+/// A database whose header says it is from a newer Triplane, written by the store itself.
+fn newer_database(path: &Path) {
+    drop(triplane_store::Store::open(path).unwrap());
+    let mut bytes = std::fs::read(path).unwrap();
+    let newer = u32::try_from(triplane_store::SCHEMA_VERSION + 1).unwrap();
+    // SQLite's header keeps `user_version` at offset 60, big-endian.
+    bytes[60..64].copy_from_slice(&newer.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+async fn newer_database_is_refused_untouched(h: &Harness, dir: &Path) {
+    let db = dir.join("newer.db");
+    newer_database(&db);
+    let before = std::fs::read(&db).unwrap();
+
+    let client = h.session(&["--db", db.to_str().unwrap()]).await;
+    let message = wait_for(&client, "[data-store-error=newer-database]").await;
+    assert!(
+        client.find(Locator::Css("[data-testid=retry-projects]")).await.is_err(),
+        "no retry is offered for a newer database"
+    );
+    let en = catalog("en");
+    let text = message.text().await.unwrap();
+    assert!(text.contains(en["store"]["newerDatabase"].as_str().unwrap()), "{text}");
+    screenshot(&client, "09-newer-database-en").await;
+    client.close().await.unwrap();
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the newer database is left untouched");
+}
+
+async fn locked_database_offers_a_retry(h: &Harness, dir: &Path) {
+    let db = dir.join("locked.db");
+    let fixture = workspace().join("tests/fixtures/deployments/minimal.yaml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    triplane_api::projects::create(Some(&db), "Mairie de Lyon", "minimal.yaml", &text).unwrap();
+
+    // In WAL mode readers pass a writer's lock; exclusive locking mode shuts everyone out
+    // until this connection closes, which is what a stuck process looks like.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;").unwrap();
+
+    let client = h.session(&["--db", db.to_str().unwrap()]).await;
+    wait_for(&client, "[data-store-error=busy]").await;
+    screenshot(&client, "10-locked-database-en").await;
+
+    drop(holder);
+    wait_for(&client, "[data-testid=retry-projects]").await.click().await.unwrap();
+    let project = wait_for(&client, "[data-project]").await;
+    project.click().await.unwrap();
+    wait_for(&client, ".plane-view[data-file='project:Mairie de Lyon']").await;
+    screenshot(&client, "11-project-after-retry-en").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_shows_what_the_cli_says() {
+    let h = Harness::start();
+    let dir = tempfile::tempdir().unwrap();
+
+    examples_match_the_cli_in_both_languages(&h, &dir.path().join("fresh.db")).await;
+    newer_database_is_refused_untouched(&h, dir.path()).await;
+    locked_database_offers_a_retry(&h, dir.path()).await;
+}

@@ -1,0 +1,78 @@
+// Language check: every key exists in English and French, no French string is left equal to
+// its English one unless it is on the allow-list below (product names, units, words that are
+// the same in both languages), and every key the code asks for exists.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const src = join(here, "..", "src");
+const load = (lang) => JSON.parse(readFileSync(join(src, "i18n", `${lang}.json`), "utf8"));
+
+/** Keys whose French text may equal the English one, each with the reason. */
+export const SAME_IN_BOTH = new Map([
+  ["app.title", "product name"],
+  ["kind.tunnel", "the French word is `tunnel`"],
+  ["component.site", "the French word is `site`"],
+  ["exposure.sources", "the French word is `sources`"],
+]);
+
+/** Flattens nested catalogs to `a.b.c` → string. */
+export function flatten(obj, prefix = "", out = new Map()) {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "string") out.set(key, v);
+    else flatten(v, key, out);
+  }
+  return out;
+}
+
+/** The problems between two catalogs, as sentences. */
+export function problems(en, fr, allow = SAME_IN_BOTH) {
+  const out = [];
+  for (const k of en.keys()) if (!fr.has(k)) out.push(`missing in fr: ${k}`);
+  for (const k of fr.keys()) if (!en.has(k)) out.push(`missing in en: ${k}`);
+  for (const [k, v] of fr) {
+    if (en.get(k) === v && !allow.has(k)) out.push(`fr equals en for ${k}: "${v}"`);
+    if (en.has(k) && en.get(k) !== v && allow.has(k)) out.push(`${k} is allow-listed but now differs; remove it`);
+  }
+  for (const [k, v] of en) {
+    const vars = (s) => [...s.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort().join(",");
+    if (fr.has(k) && vars(v) !== vars(fr.get(k))) out.push(`placeholders differ for ${k}`);
+  }
+  return out;
+}
+
+test("the checker itself flags a missing key and an untranslated string", () => {
+  const en = new Map([["a", "Open"], ["b", "Close"]]);
+  const fr = new Map([["a", "Open"]]);
+  const found = problems(en, fr, new Map());
+  assert.deepEqual(found, ["missing in fr: b", 'fr equals en for a: "Open"']);
+});
+
+test("English and French have the same keys and French is translated", () => {
+  assert.deepEqual(problems(flatten(load("en")), flatten(load("fr"))), []);
+});
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.tsx?$/.test(f) ? [p] : [];
+  });
+}
+
+test("every literal key the code asks for exists in English", () => {
+  const en = flatten(load("en"));
+  const plural = (k) => en.has(`${k}_one`) && en.has(`${k}_other`);
+  const missing = [];
+  for (const file of sources(src)) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/\bt\(\s*"([a-zA-Z][\w.-]*)"/g)) {
+      if (!en.has(m[1]) && !plural(m[1])) missing.push(`${file}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
