@@ -30,6 +30,12 @@ enum BenchCommand {
     List(ListArgs),
     /// Show a stored run with its figures and their formulas.
     Show(ShowArgs),
+    /// Run a quality suite against a candidate and store every answer and verdict.
+    Quality(crate::quality::QualityArgs),
+    /// Grade a stored quality run again from its stored answers; exit 1 if any verdict differs.
+    Regrade(crate::quality::RegradeArgs),
+    /// Quality runs side by side, optionally with charts.
+    Compare(crate::quality::CompareArgs),
 }
 
 #[derive(Args)]
@@ -138,6 +144,9 @@ pub fn bench(args: BenchArgs) -> Result<u8, ApiError> {
         BenchCommand::Latency(a) => latency(a),
         BenchCommand::List(a) => list(a),
         BenchCommand::Show(a) => show(a),
+        BenchCommand::Quality(a) => crate::quality::quality(a),
+        BenchCommand::Regrade(a) => crate::quality::regrade(a),
+        BenchCommand::Compare(a) => crate::quality::compare(a),
     }
 }
 
@@ -223,8 +232,14 @@ fn show(a: ShowArgs) -> Result<u8, ApiError> {
     Ok(0)
 }
 
+/// Sub-millisecond figures (schedule lag, fast ITL) keep microseconds; larger ones do not
+/// need them.
 fn ms(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"))
+    match v {
+        None => "-".to_owned(),
+        Some(v) if v.abs() < 10.0 => format!("{v:.3}"),
+        Some(v) => format!("{v:.1}"),
+    }
 }
 
 fn formula(name: &str) -> &'static str {
@@ -336,4 +351,33 @@ fn render_show(d: &RunDetail) -> String {
     );
     out.push_str(&render_summary(&d.summary));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_prints_each_figure_with_its_formula() {
+        let mut s = Summary {
+            requests: 4,
+            ok: 3,
+            tokens_counted_by_client: 3,
+            duration_s: 2.0,
+            request_throughput: 1.5,
+            output_token_throughput: 48.0,
+            ttft_ms: Distribution::of(&[100.0, 120.0, 140.0]),
+            ttfo_ms: Distribution::of(&[100.0, 120.0, 140.0]),
+            itl_chunks_ms: Distribution::of(&[10.0, 12.0, 11.0, 30.0]),
+            itl_mean_ms: Distribution::of(&[11.0, 12.5, 14.0]),
+            tpot_guidellm_ms: Distribution::of(&[20.0, 21.0, 22.0]),
+            e2e_ms: Distribution::of(&[300.0, 320.0, 360.0]),
+            schedule_lag_ms: Distribution::of(&[0.01, 0.02, 0.02, 0.05]),
+            ..Summary::default()
+        };
+        s.outcomes.insert("ok", 3);
+        s.outcomes.insert("http_status", 1);
+        s.outcomes.insert("timeout", 0);
+        insta::assert_snapshot!(render_summary(&s));
+    }
 }
