@@ -393,6 +393,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_key_never_reaches_the_database() {
+        const SECRET: &str = "sk-triplane-test-7f3a9c1e5b";
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("b.db");
+        // A name no other test uses: the variable is process-wide.
+        std::env::set_var("TRIPLANE_TEST_BENCH_KEY", SECRET);
+        let mut req = request(&db);
+        req.api_key_env = Some("TRIPLANE_TEST_BENCH_KEY".into());
+        let report = latency(&req, CancellationToken::new(), |_, _| {}).await.unwrap();
+
+        let shown = show(Some(&db), report.runs[0].run_id).unwrap();
+        assert_eq!(shown.settings["api_key_env"], "TRIPLANE_TEST_BENCH_KEY", "the name is kept");
+        // Every file SQLite wrote (main, WAL, shared memory) is free of the secret.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()),
+                "the key leaked into the database files"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn an_unreachable_endpoint_is_stored_as_failed_requests_not_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("b.db");
