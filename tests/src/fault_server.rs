@@ -16,6 +16,12 @@
 //! | `reset` | `after` tokens, then a TCP reset |
 //! | `malformed` | `after` tokens, a frame with broken JSON, then the rest and `[DONE]` |
 //! | `truncated` | `after` tokens, then a clean close without finish or `[DONE]` |
+//! | `canned` | a non-streaming chat completion holding the canned answer of set `set` (see below) |
+//!
+//! Canned answers serve the quality graders: [`FaultServer::add_canned`] registers, under a set
+//! name, an answer (text and tool calls) for requests whose last user message contains a key;
+//! the longest matching key wins. A request of scenario `canned;set=NAME` gets that answer as
+//! one JSON body, or a 404 error body when no key matches.
 //!
 //! It speaks just enough HTTP/1.1 (keep-alive, chunked responses) to control each write;
 //! every request's arrival and the time of each token write are recorded, in nanoseconds
@@ -46,12 +52,23 @@ pub struct Arrival {
 
 type Log = Arc<Mutex<Vec<Arrival>>>;
 
+/// An answer the server gives verbatim: text and tool calls `(name, arguments as written)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CannedAnswer {
+    pub content: Option<String>,
+    pub tool_calls: Vec<(String, String)>,
+}
+
+/// Canned answers by set, each as `(key, answer)` in registration order.
+type Canned = Arc<Mutex<HashMap<String, Vec<(String, CannedAnswer)>>>>;
+
 /// A running fault server; stops when dropped.
 #[derive(Debug)]
 pub struct FaultServer {
     addr: SocketAddr,
     epoch: Instant,
     log: Log,
+    canned: Canned,
     task: JoinHandle<()>,
 }
 
@@ -66,8 +83,9 @@ impl FaultServer {
         let addr = listener.local_addr()?;
         let epoch = Instant::now();
         let log: Log = Arc::default();
-        let task = tokio::spawn(accept_loop(listener, epoch, log.clone()));
-        Ok(FaultServer { addr, epoch, log, task })
+        let canned: Canned = Arc::default();
+        let task = tokio::spawn(accept_loop(listener, epoch, log.clone(), canned.clone()));
+        Ok(FaultServer { addr, epoch, log, canned, task })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234/v1`.
@@ -82,6 +100,17 @@ impl FaultServer {
     /// The server's time origin.
     pub fn epoch(&self) -> Instant {
         self.epoch
+    }
+
+    /// Registers `answer` for requests of scenario `canned;set=SET` whose last user message
+    /// contains `key`.
+    pub fn add_canned(&self, set: &str, key: &str, answer: CannedAnswer) {
+        self.canned
+            .lock()
+            .expect("canned lock")
+            .entry(set.to_owned())
+            .or_default()
+            .push((key.to_owned(), answer));
     }
 
     /// Every request so far, in arrival order.
@@ -110,11 +139,11 @@ impl Drop for FaultServer {
     }
 }
 
-async fn accept_loop(listener: TcpListener, epoch: Instant, log: Log) {
+async fn accept_loop(listener: TcpListener, epoch: Instant, log: Log, canned: Canned) {
     let mut connections = tokio::task::JoinSet::new();
     while let Ok((stream, _)) = listener.accept().await {
         let _ = stream.set_nodelay(true);
-        connections.spawn(serve_connection(stream, epoch, log.clone()));
+        connections.spawn(serve_connection(stream, epoch, log.clone(), canned.clone()));
         // Reap finished connections so a long benchmark does not grow the set.
         while connections.try_join_next().is_some() {}
     }
@@ -166,7 +195,7 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Reque
     Some(Request { method, path, body })
 }
 
-async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log) {
+async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canned: Canned) {
     let mut buf = Vec::new();
     while let Some(req) = read_request(&mut stream, &mut buf).await {
         let arrived_ns = now_ns(epoch);
@@ -191,6 +220,18 @@ async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log) {
                     });
                     log.len() - 1
                 };
+                if scenario.name == "canned" {
+                    let (status, body) = canned_body(&canned, &scenario, &req.body);
+                    let ok = write_plain(&mut stream, status, "application/json", &[], &body).await;
+                    let t = now_ns(epoch);
+                    if let Some(a) = log.lock().expect("log lock").get_mut(index) {
+                        a.end_ns = Some(t);
+                    }
+                    if !ok {
+                        return;
+                    }
+                    continue;
+                }
                 let mut ctx = Responder {
                     stream: &mut stream,
                     epoch,
@@ -225,6 +266,58 @@ async fn write_plain(
     head.push_str("\r\n");
     head.push_str(body);
     stream.write_all(head.as_bytes()).await.is_ok()
+}
+
+/// The status and body answering a `canned` request: the answer whose key the last user
+/// message contains (the longest such key), as an OpenAI chat completion.
+fn canned_body(canned: &Canned, s: &Scenario, body: &[u8]) -> (&'static str, String) {
+    let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let last_user = request["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .rfind(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or("")
+        .to_owned();
+    let set = s.params.get("set").cloned().unwrap_or_default();
+    let found = canned.lock().expect("canned lock").get(&set).and_then(|entries| {
+        entries
+            .iter()
+            .filter(|(key, _)| last_user.contains(key.as_str()))
+            .max_by_key(|(key, _)| key.len())
+            .map(|(_, a)| a.clone())
+    });
+    let Some(answer) = found else {
+        let msg = format!("no canned answer in set `{set}` for this request");
+        return ("404 Not Found", serde_json::json!({ "error": { "message": msg } }).to_string());
+    };
+    let tool_calls: Vec<serde_json::Value> = answer
+        .tool_calls
+        .iter()
+        .enumerate()
+        .map(|(i, (name, args))| {
+            serde_json::json!({
+                "id": format!("call_{i}"),
+                "type": "function",
+                "function": { "name": name, "arguments": args },
+            })
+        })
+        .collect();
+    let mut message = serde_json::json!({ "role": "assistant", "content": answer.content });
+    if !tool_calls.is_empty() {
+        message["tool_calls"] = serde_json::Value::Array(tool_calls);
+    }
+    let finish = if answer.tool_calls.is_empty() { "stop" } else { "tool_calls" };
+    let body = serde_json::json!({
+        "id": "chatcmpl-canned",
+        "object": "chat.completion",
+        "created": 0,
+        "model": s.spec,
+        "choices": [{ "index": 0, "message": message, "finish_reason": finish }],
+        "usage": { "prompt_tokens": 8, "completion_tokens": 8, "total_tokens": 16 },
+    });
+    ("200 OK", body.to_string())
 }
 
 /// A parsed `model` field.

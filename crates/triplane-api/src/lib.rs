@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 pub mod keys;
 pub mod projects;
+pub mod quality;
 pub mod simulation;
 pub mod view;
 

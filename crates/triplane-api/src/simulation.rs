@@ -33,10 +33,50 @@ impl From<SimError> for ApiError {
             SimError::Invalid { diagnostics, .. } => ApiError::invalid(message, diagnostics),
             SimError::Options { .. } => ApiError::usage(message),
             // A built-in pack that does not compile or fails is a defect of this build.
-            SimError::PolicyCompile { .. } | SimError::PolicyEval { .. } => ApiError::runtime(message),
-            SimError::TooLarge { .. } => ApiError::usage(format!(
-                "{message}; simulate fewer days or a smaller workload"
-            )),
+            SimError::PolicyCompile { .. } | SimError::PolicyEval { .. } => {
+                ApiError::runtime(message)
+            }
+            SimError::TooLarge { .. } => {
+                ApiError::usage(format!("{message}; simulate fewer days or a smaller workload"))
+            }
         }
     }
+}
+
+/// Classifier error rates a simulation took from a stored classification run instead of the
+/// deployment file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MeasuredClassifier {
+    /// The classifier's model component, which is also the benchmarked candidate's id.
+    pub component: String,
+    pub measured: crate::quality::ClassifierRates,
+    /// The rates the file gave, now replaced.
+    pub file_false_negative_rate: f64,
+    pub file_false_positive_rate: f64,
+}
+
+/// Like [`simulate`], but when the deployment's router has a classifier whose component id is
+/// a candidate with a completed classification run in `db`, the latest such run's measured
+/// false-negative and false-positive rates replace the file's.
+pub fn simulate_with_store(
+    path: &str,
+    options: &Options,
+    db: &std::path::Path,
+) -> Result<(SimReport, Option<MeasuredClassifier>), ApiError> {
+    let mut d = deployment::load(path)?;
+    let store = triplane_store::Store::open(db)?;
+    let mut measured = None;
+    if let Some(c) = d.routing.as_mut().and_then(|r| r.classifier.as_mut()) {
+        if let Some(rates) = crate::quality::classifier_rates(&store, &c.component)? {
+            measured = Some(MeasuredClassifier {
+                component: c.component.clone(),
+                file_false_negative_rate: c.false_negative_rate,
+                file_false_positive_rate: c.false_positive_rate,
+                measured: rates.clone(),
+            });
+            c.false_negative_rate = rates.router.false_negative_rate;
+            c.false_positive_rate = rates.router.false_positive_rate;
+        }
+    }
+    Ok((triplane_sim::simulate(&d, options)?, measured))
 }

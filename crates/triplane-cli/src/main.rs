@@ -9,6 +9,7 @@ mod deployment;
 mod export;
 mod keys;
 mod output;
+mod quality;
 mod simulate;
 
 use std::process::ExitCode;

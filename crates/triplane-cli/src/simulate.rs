@@ -30,14 +30,39 @@ pub struct SimulateArgs {
     /// Exit with 1 when a policy is violated.
     #[arg(long)]
     fail_on_violations: bool,
+    /// Database of benchmark runs: a router classifier whose component is a candidate with a
+    /// classification run takes its error rates from the latest such run.
+    #[arg(long)]
+    db: Option<std::path::PathBuf>,
 }
 
 pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
     let options = Options { seed: args.seed, days: args.days, scenario: args.scenario };
-    let report = simulation::simulate(&args.file, &options)?;
+    let (report, measured) = match &args.db {
+        Some(db) => simulation::simulate_with_store(&args.file, &options, db)?,
+        None => (simulation::simulate(&args.file, &options)?, None),
+    };
     if args.json {
-        output::json(&report)?;
+        // The report's keys stay as documented; the measured classifier is one more key.
+        let mut value = serde_json::to_value(&report)
+            .map_err(|e| ApiError::runtime(format!("cannot write JSON: {e}")))?;
+        if let (Some(m), Some(obj)) = (&measured, value.as_object_mut()) {
+            obj.insert("measured_classifier".into(), serde_json::to_value(m).unwrap_or_default());
+        }
+        output::json(&value)?;
     } else {
+        if let Some(m) = &measured {
+            println!(
+                "classifier `{}`: false-negative rate {:.1} %, false-positive rate {:.1} % from \
+                 classification run {} (the file said {:.1} % and {:.1} %)",
+                m.component,
+                m.measured.router.false_negative_rate * 100.0,
+                m.measured.router.false_positive_rate * 100.0,
+                m.measured.run_id,
+                m.file_false_negative_rate * 100.0,
+                m.file_false_positive_rate * 100.0,
+            );
+        }
         print!("{}", render_report(&report));
     }
     Ok(u8::from(args.fail_on_violations && !report.violations.is_empty()))
@@ -126,7 +151,10 @@ pub fn render_report(r: &SimReport) -> String {
                 if c.tokens == 0 {
                     "-".into()
                 } else {
-                    format!("{} ({}/{})", c.tokens, c.tokens_per_session.p50, c.tokens_per_session.p95)
+                    format!(
+                        "{} ({}/{})",
+                        c.tokens, c.tokens_per_session.p50, c.tokens_per_session.p95
+                    )
                 }
             });
             let _ = write!(o, " {text:>24}");
@@ -142,7 +170,8 @@ pub fn render_report(r: &SimReport) -> String {
     let l = &r.latency;
     let _ = writeln!(o, "\nLATENCY (ms)         mean      p5     p50     p95");
     for (name, s) in [("cycle", &l.cycle_ms), ("session", &l.session_ms)] {
-        let _ = writeln!(o, "  {name:<14} {:>9.0} {:>7.0} {:>7.0} {:>7.0}", s.mean, s.p5, s.p50, s.p95);
+        let _ =
+            writeln!(o, "  {name:<14} {:>9.0} {:>7.0} {:>7.0} {:>7.0}", s.mean, s.p5, s.p50, s.p95);
     }
     if !l.assumed.is_empty() {
         let _ = writeln!(o, "  default figures for: {}", l.assumed.join(", "));
@@ -152,7 +181,11 @@ pub fn render_report(r: &SimReport) -> String {
     let _ = writeln!(o, "  per session    {}", money(&r.cost.per_session, 4));
     let _ = writeln!(o, "  per month      {}", money(&r.cost.per_month, 2));
     for line in &r.cost.lines {
-        let _ = writeln!(o, "    {:<24} {:<12} {:.2} {}/month", line.component, line.basis, line.per_month, line.currency);
+        let _ = writeln!(
+            o,
+            "    {:<24} {:<12} {:.2} {}/month",
+            line.component, line.basis, line.per_month, line.currency
+        );
     }
     if !r.cost.unpriced.is_empty() {
         let _ = writeln!(o, "  unpriced: {}", r.cost.unpriced.join(", "));
@@ -201,10 +234,18 @@ pub fn render_report(r: &SimReport) -> String {
             let _ = writeln!(o, "  grade {}: {} → {}", g.plane, g.before, g.after);
         }
         for v in &c.violations {
-            let _ = writeln!(o, "  {}/{}: {} → {} flows", v.policy, v.rule, v.flows_before, v.flows_after);
+            let _ = writeln!(
+                o,
+                "  {}/{}: {} → {} flows",
+                v.policy, v.rule, v.flows_before, v.flows_after
+            );
         }
         for cell in &c.cells {
-            let _ = writeln!(o, "  {} into {}: {} → {} tokens", cell.class, cell.jurisdiction, cell.tokens_before, cell.tokens_after);
+            let _ = writeln!(
+                o,
+                "  {} into {}: {} → {} tokens",
+                cell.class, cell.jurisdiction, cell.tokens_before, cell.tokens_after
+            );
         }
         if c.grades.is_empty() && c.violations.is_empty() && c.cells.is_empty() {
             let _ = writeln!(o, "  nothing");
@@ -224,18 +265,30 @@ pub fn render_comparison(c: &Comparison) -> String {
     planes.sort();
     planes.dedup();
     for p in planes {
-        rows.push((format!("grade {p}"), col(&|v| v.grades.get(p).map_or("-".into(), |g| g.to_string()))));
+        rows.push((
+            format!("grade {p}"),
+            col(&|v| v.grades.get(p).map_or("-".into(), |g| g.to_string())),
+        ));
     }
     let mut jurs: Vec<&String> = c.variants.iter().flat_map(|v| v.cycles_entering.keys()).collect();
     jurs.sort();
     jurs.dedup();
     for j in &jurs {
-        rows.push((format!("cycles into {j}"), col(&|v| v.cycles_entering.get(*j).map_or("-".into(), |s| pct(*s)))));
+        rows.push((
+            format!("cycles into {j}"),
+            col(&|v| v.cycles_entering.get(*j).map_or("-".into(), |s| pct(*s))),
+        ));
     }
     for j in &jurs {
-        rows.push((format!("personal tokens into {j}"), col(&|v| v.personal_tokens.get(*j).map_or("-".into(), |t| t.to_string()))));
+        rows.push((
+            format!("personal tokens into {j}"),
+            col(&|v| v.personal_tokens.get(*j).map_or("-".into(), |t| t.to_string())),
+        ));
     }
-    rows.push(("violations (flows)".into(), col(&|v| format!("{} ({})", v.violations, v.violating_flows))));
+    rows.push((
+        "violations (flows)".into(),
+        col(&|v| format!("{} ({})", v.violations, v.violating_flows)),
+    ));
     rows.push(("cycle p50 ms".into(), col(&|v| format!("{:.0}", v.cycle_ms.p50))));
     rows.push(("session p50 ms".into(), col(&|v| format!("{:.0}", v.session_ms.p50))));
     rows.push(("cost/session".into(), col(&|v| money(&v.cost_per_session, 4))));

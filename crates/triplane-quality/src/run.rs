@@ -98,7 +98,7 @@ pub async fn run_suite(
     api_key_env: Option<String>,
     store: &mut Store,
     cancel: &CancellationToken,
-    on_progress: &dyn Fn(&Progress),
+    on_progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<(i64, Vec<(String, u32, Verdict)>), QualityError> {
     if options.samples == 0 {
         return Err(QualityError::NoSamples);

@@ -5,6 +5,8 @@
 //! fonts, so charts need no font file and no system font, offline or not. Layout therefore
 //! avoids depending on measured text widths: labels are placed at fixed anchors.
 
+pub mod quality;
+
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use triplane_sim::ExposureMatrix;
