@@ -275,3 +275,30 @@ async fn a_stored_run_reads_back_with_its_samples() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_duration_limit_stops_sending_and_poisson_schedules_repeat_by_seed() {
+    bounded(async {
+        let server = FaultServer::start().await.unwrap();
+        let poisson = Load::Rate { rate: 50.0, poisson: true, seed: 11 };
+        let mut s = spec(&server.url(), "fast", poisson, 0, Duration::from_secs(5));
+        s.limits.max_requests = None;
+        s.limits.max_duration = Some(Duration::from_millis(600));
+
+        let started = std::time::Instant::now();
+        let a = run_vec(&s).await;
+        assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+        assert_eq!(a.stop, StopReason::Completed);
+        let last = a.records.iter().map(|r| r.intended_ns).max().unwrap();
+        assert!(last < 600_000_000, "nothing planned after the duration: {last} ns");
+        // 50 req/s for 0.6 s: 30 expected; a Poisson count stays well inside 10..=60.
+        assert!((10..=60).contains(&a.records.len()), "{} requests", a.records.len());
+
+        let b = run_vec(&s).await;
+        let times =
+            |r: &runner::RunResult| r.records.iter().map(|r| r.intended_ns).collect::<Vec<_>>();
+        assert_eq!(times(&a), times(&b), "the same seed plans the same sends");
+        assert!(a.records.iter().all(|r| r.outcome == Outcome::Ok));
+    })
+    .await;
+}
