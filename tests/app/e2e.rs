@@ -309,7 +309,7 @@ async fn examples_match_the_cli_in_both_languages(h: &Harness, db: &Path) {
         }
         for b in client.find_all(Locator::Css(".badge[data-status]")).await.unwrap() {
             let status = attr(&b, "data-status").await;
-            let word = b.find(Locator::Css(".badge-status")).await.unwrap().text().await.unwrap();
+            let word = b.find(Locator::Css(".status-word")).await.unwrap().text().await.unwrap();
             assert_eq!(word, fr["status"][&status], "French word for `{status}`");
         }
         assert_eq!(

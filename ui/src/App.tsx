@@ -35,8 +35,11 @@ export function App() {
       else setExamplesError(r.error);
       const launch = await appIpc.launchFile();
       if (launch.ok && launch.value) {
+        const file = launch.value.file;
         setView(launch.value);
-        setSelection({ kind: "file", id: launch.value.file });
+        setSelection(
+          file.startsWith("example:") ? { kind: "example", id: file.slice("example:".length) } : { kind: "file", id: file },
+        );
       } else if (!launch.ok) {
         setFailure({ file: "", error: launch.error });
       }
@@ -80,7 +83,7 @@ export function App() {
         <main className="main" aria-live="polite">
           {failure && <OpenErrors failure={failure} onDismiss={() => setFailure(null)} />}
           {view ? (
-            <PlaneLanes view={view} />
+            <PlaneLanes key={`${view.file}@${view.hash}`} view={view} />
           ) : (
             <section className="empty" aria-labelledby="empty-title">
               <h2 id="empty-title">{t("empty.title")}</h2>

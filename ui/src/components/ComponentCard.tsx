@@ -72,11 +72,11 @@ export function ComponentCard({ component: c, calls }: { component: ComponentVie
         )}
       </dl>
 
-      <div className="badges">
+      <ul className="badges">
         {c.exposure.map((e) => (
           <ExposureBadge key={e.law} exposure={e} componentId={c.id} />
         ))}
-      </div>
+      </ul>
     </article>
   );
 }

@@ -22,7 +22,7 @@ export function ExposureBadge({ exposure, componentId }: { exposure: ExposureVie
   const status = t(`status.${exposure.status}`);
 
   return (
-    <div className="exposure">
+    <li className="exposure">
       <button
         type="button"
         className={`badge status-${exposure.status}`}
@@ -38,9 +38,11 @@ export function ExposureBadge({ exposure, componentId }: { exposure: ExposureVie
           if (e.key === "Escape") setOpen(false);
         }}
       >
-        <StatusMark status={exposure.status} />
         <span className="badge-law">{exposure.lawName}</span>
-        <span className="badge-status">{status}</span>
+        <span className="badge-status">
+          <StatusMark status={exposure.status} />
+          <span className="status-word">{status}</span>
+        </span>
       </button>
       {open && (
         <div className="reasons" id={panelId} role="region" aria-label={t("exposure.reasonsTitle", { law: exposure.lawName, status })}>
@@ -69,6 +71,6 @@ export function ExposureBadge({ exposure, componentId }: { exposure: ExposureVie
           )}
         </div>
       )}
-    </div>
+    </li>
   );
 }

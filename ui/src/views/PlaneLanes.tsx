@@ -58,8 +58,7 @@ export function PlaneLanes({ view }: { view: PlaneView }) {
                 <h3 id={`lane-${lane}`}>{t(`lane.${lane}`)}</h3>
                 {w && (
                   <span className={`lane-worst status-${w}`} title={t("lane.worst", { status: t(`status.${w}`) })}>
-                    <StatusMark status={w} />
-                    <span className="visually-hidden">{t("lane.worst", { status: t(`status.${w}`) })}</span>
+                    <StatusMark status={w} /> {t(`status.${w}`)}
                   </span>
                 )}
               </div>
