@@ -124,3 +124,56 @@ async fn latency_show_and_list_agree_and_exit_codes_follow_the_table() {
     assert_eq!(missing.status.code(), Some(2), "an unknown run is a usage error");
     assert!(stderr(&missing).contains("999"), "{}", stderr(&missing));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_with_db_takes_the_latest_latency_run_and_names_it() {
+    let server = FaultServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sim.db");
+    let url = server.url();
+
+    // The candidate id is the sovereign example's model component.
+    let out = triplane(args(
+        &[
+            "bench",
+            "latency",
+            "--endpoint",
+            &url,
+            "--api",
+            "openai",
+            "--model",
+            "ok;tokens=6;ttft_ms=40;itl_ms=20",
+            "--candidate",
+            "mistral-spark",
+            "--requests",
+            "4",
+            "--json",
+        ],
+        &db,
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let run_id = json(&out)["runs"][0]["run_id"].as_i64().unwrap();
+
+    let sim = triplane(args(&["simulate", "example:sovereign", "--json"], &db)).await;
+    assert!(sim.status.success(), "{}", stderr(&sim));
+    let measured = &json(&sim)["measured_latency"][0];
+    assert_eq!(measured["component"], "mistral-spark");
+    assert_eq!(measured["measured"]["run_id"].as_i64(), Some(run_id), "the run is named");
+    let ttft = measured["measured"]["ttft_ms"].as_f64().unwrap();
+    let rate = measured["measured"]["output_tokens_per_s"].as_f64().unwrap();
+    assert!((ttft - 40.0).abs() < 10.0, "TTFT {ttft} ms from a 40 ms server");
+    assert!((rate - 50.0).abs() < 10.0, "{rate} tok/s from tokens 20 ms apart");
+
+    let without =
+        triplane(vec!["simulate".into(), "example:sovereign".into(), "--json".into()]).await;
+    let without = json(&without);
+    assert!(without.get("measured_latency").is_none(), "no store, no measured figures");
+
+    // The measured figures feed the simulation: the model is no longer on default figures.
+    let assumed = |v: &serde_json::Value| v["latency"]["assumed"].to_string();
+    let with = json(&sim);
+    assert!(assumed(&without).contains("mistral-spark"), "{}", assumed(&without));
+    assert!(!assumed(&with).contains("mistral-spark"), "{}", assumed(&with));
+    assert_ne!(with["latency"]["cycle_ms"], without["latency"]["cycle_ms"]);
+}

@@ -269,6 +269,50 @@ async fn run_one(
     Ok((report, store))
 }
 
+/// The figures the simulation takes from a candidate's latest completed latency run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredLatency {
+    pub run_id: i64,
+    pub candidate: String,
+    /// p50 of TTFT, milliseconds.
+    pub ttft_ms: f64,
+    /// `1000 / p50 of ITL (mean)`: the decode rate once streaming.
+    pub output_tokens_per_s: f64,
+    /// p50 of end-to-end latency, milliseconds.
+    pub e2e_ms: f64,
+    pub ok_requests: usize,
+}
+
+/// The latest completed latency run of `candidate` with at least one successful request
+/// that streamed two tokens or more (so a decode rate exists), as [`MeasuredLatency`].
+pub fn measured_latency(
+    store: &Store,
+    candidate: &str,
+) -> Result<Option<MeasuredLatency>, ApiError> {
+    let runs = store.list_runs(Some(candidate))?;
+    for run in runs
+        .iter()
+        .filter(|r| r.kind == triplane_store::RunKind::Latency && r.status == RunStatus::Completed)
+    {
+        let records: Vec<_> = store.samples(run.id)?.iter().filter_map(from_sample).collect();
+        let s = summarize(&records);
+        if let (Some(ttft), Some(itl), Some(e2e)) = (s.ttft_ms.p50, s.itl_mean_ms.p50, s.e2e_ms.p50)
+        {
+            if itl > 0.0 {
+                return Ok(Some(MeasuredLatency {
+                    run_id: run.id,
+                    candidate: candidate.to_owned(),
+                    ttft_ms: ttft,
+                    output_tokens_per_s: 1000.0 / itl,
+                    e2e_ms: e2e,
+                    ok_requests: s.ok,
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// A stored run without its figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRow {

@@ -58,13 +58,40 @@ pub struct MeasuredClassifier {
 /// Like [`simulate`], but when the deployment's router has a classifier whose component id is
 /// a candidate with a completed classification run in `db`, the latest such run's measured
 /// false-negative and false-positive rates replace the file's.
+///
+/// Likewise, each model component whose id is a candidate with a completed latency run
+/// takes that run's p50 TTFT and decode rate instead of the file's figures; the third
+/// element lists them, naming the run.
 pub fn simulate_with_store(
     path: &str,
     options: &Options,
     db: &std::path::Path,
-) -> Result<(SimReport, Option<MeasuredClassifier>), ApiError> {
+) -> Result<(SimReport, Option<MeasuredClassifier>, Vec<MeasuredLatency>), ApiError> {
     let mut d = deployment::load(path)?;
     let store = triplane_store::Store::open(db)?;
+    let mut latencies = Vec::new();
+    for c in &mut d.components {
+        if let Some(m) = crate::bench::measured_latency(&store, &c.id)? {
+            let file = c.latency.clone().unwrap_or(triplane_model::LatencySpec {
+                ttft_ms: None,
+                output_tokens_per_s: None,
+                overhead_ms: None,
+                sources: vec![],
+                note: None,
+            });
+            latencies.push(MeasuredLatency {
+                component: c.id.clone(),
+                file_ttft_ms: file.ttft_ms,
+                file_output_tokens_per_s: file.output_tokens_per_s,
+                measured: m.clone(),
+            });
+            let mut spec = file;
+            spec.ttft_ms = Some(m.ttft_ms);
+            spec.output_tokens_per_s = Some(m.output_tokens_per_s);
+            spec.note = Some(format!("measured by latency run {}", m.run_id));
+            c.latency = Some(spec);
+        }
+    }
     let mut measured = None;
     if let Some(c) = d.routing.as_mut().and_then(|r| r.classifier.as_mut()) {
         if let Some(rates) = crate::quality::classifier_rates(&store, &c.component)? {
@@ -78,5 +105,16 @@ pub fn simulate_with_store(
             c.false_positive_rate = rates.router.false_positive_rate;
         }
     }
-    Ok((triplane_sim::simulate(&d, options)?, measured))
+    Ok((triplane_sim::simulate(&d, options)?, measured, latencies))
+}
+
+/// Latency figures a simulation took from a stored latency run instead of the file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MeasuredLatency {
+    /// The model component, which is also the benchmarked candidate's id.
+    pub component: String,
+    pub measured: crate::bench::MeasuredLatency,
+    /// The figures the file gave (or none), now replaced.
+    pub file_ttft_ms: Option<f64>,
+    pub file_output_tokens_per_s: Option<f64>,
 }

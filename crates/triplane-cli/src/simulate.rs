@@ -38,9 +38,9 @@ pub struct SimulateArgs {
 
 pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
     let options = Options { seed: args.seed, days: args.days, scenario: args.scenario };
-    let (report, measured) = match &args.db {
+    let (report, measured, latencies) = match &args.db {
         Some(db) => simulation::simulate_with_store(&args.file, &options, db)?,
-        None => (simulation::simulate(&args.file, &options)?, None),
+        None => (simulation::simulate(&args.file, &options)?, None, vec![]),
     };
     if args.json {
         // The report's keys stay as documented; the measured classifier is one more key.
@@ -48,6 +48,12 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
             .map_err(|e| ApiError::runtime(format!("cannot write JSON: {e}")))?;
         if let (Some(m), Some(obj)) = (&measured, value.as_object_mut()) {
             obj.insert("measured_classifier".into(), serde_json::to_value(m).unwrap_or_default());
+        }
+        if let (false, Some(obj)) = (latencies.is_empty(), value.as_object_mut()) {
+            obj.insert(
+                "measured_latency".into(),
+                serde_json::to_value(&latencies).unwrap_or_default(),
+            );
         }
         output::json(&value)?;
     } else {
@@ -61,6 +67,12 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
                 m.measured.run_id,
                 m.file_false_negative_rate * 100.0,
                 m.file_false_positive_rate * 100.0,
+            );
+        }
+        for l in &latencies {
+            println!(
+                "model `{}`: TTFT {:.1} ms, {:.1} output tok/s (p50) from latency run {}",
+                l.component, l.measured.ttft_ms, l.measured.output_tokens_per_s, l.measured.run_id
             );
         }
         print!("{}", render_report(&report));
