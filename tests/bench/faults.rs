@@ -302,3 +302,34 @@ async fn the_duration_limit_stops_sending_and_poisson_schedules_repeat_by_seed()
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_and_ollama_streams_are_timed_like_openai_ones() {
+    bounded(async {
+        let server = FaultServer::start().await.unwrap();
+        for api in [Api::Anthropic, Api::Ollama] {
+            let mut s = spec(
+                &format!("http://{}", server.addr()),
+                "ok;tokens=4;ttft_ms=30;itl_ms=15",
+                Load::Sequential,
+                2,
+                Duration::from_secs(10),
+            );
+            s.endpoint.api = api;
+            let result = run_vec(&s).await;
+            for r in &result.records {
+                assert_eq!(r.outcome, Outcome::Ok, "{api}: {:?}", r.error);
+                assert_eq!(r.text, " tok0 tok1 tok2 tok3", "{api}");
+                assert_eq!((r.output_tokens, r.tokens_from_usage), (Some(4), true), "{api}");
+                assert_eq!(r.prompt_tokens, Some(8), "{api}");
+                let m = request_metrics(r);
+                let ttft = m.ttft_from_send_ms.unwrap();
+                assert!((ttft - 30.0).abs() < TOLERANCE_MS, "{api}: TTFT {ttft}");
+                for gap in &m.itl_chunks_ms {
+                    assert!((gap - 15.0).abs() < TOLERANCE_MS, "{api}: gap {gap}");
+                }
+            }
+        }
+    })
+    .await;
+}

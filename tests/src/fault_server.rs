@@ -23,6 +23,9 @@
 //! the longest matching key wins. A request of scenario `canned;set=NAME` gets that answer as
 //! one JSON body, or a 404 error body when no key matches.
 //!
+//! `POST …/v1/messages` (Anthropic Messages) and `POST …/api/chat` (Ollama NDJSON) serve the
+//! `ok` scenario in those protocols; Anthropic requests without `anthropic-version` get 400.
+//!
 //! It speaks just enough HTTP/1.1 (keep-alive, chunked responses) to control each write;
 //! every request's arrival and the time of each token write are recorded, in nanoseconds
 //! since the server started, for tests and the side-by-side benchmark to compare against.
@@ -156,6 +159,8 @@ fn now_ns(epoch: Instant) -> u64 {
 struct Request {
     method: String,
     path: String,
+    /// Request line and headers, as received.
+    head: String,
     body: Vec<u8>,
 }
 
@@ -192,7 +197,7 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Reque
     }
     let body = buf[head_end..head_end + length].to_vec();
     buf.drain(..head_end + length);
-    Some(Request { method, path, body })
+    Some(Request { method, path, head, body })
 }
 
 async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canned: Canned) {
@@ -239,7 +244,13 @@ async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canne
                     index,
                     started: Instant::now(),
                 };
-                ctx.respond(&scenario).await
+                if req.path.ends_with("/messages") {
+                    ctx.respond_anthropic(&scenario, &req.head).await
+                } else if req.path.ends_with("/api/chat") {
+                    ctx.respond_ollama(&scenario).await
+                } else {
+                    ctx.respond(&scenario).await
+                }
             }
             _ => write_plain(&mut stream, "404 Not Found", "text/plain", &[], "no such path").await,
         };
@@ -390,9 +401,78 @@ impl Responder<'_> {
     }
 
     async fn head(&mut self) -> bool {
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
-                    cache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n";
+        self.head_of("text/event-stream").await
+    }
+
+    async fn head_of(&mut self, content_type: &str) -> bool {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncache-control: no-cache\r\n\
+             transfer-encoding: chunked\r\n\r\n"
+        );
         self.stream.write_all(head.as_bytes()).await.is_ok()
+    }
+
+    /// Anthropic Messages: only the `ok` scenario, paced like the OpenAI one. Like the real
+    /// API, a request without `anthropic-version` is refused.
+    async fn respond_anthropic(&mut self, s: &Scenario, head: &str) -> bool {
+        if !head.to_ascii_lowercase().contains("\r\nanthropic-version: 2023-06-01") {
+            let body = r#"{"type":"error","error":{"type":"invalid_request_error","message":"anthropic-version: header is required"}}"#;
+            let ok =
+                write_plain(self.stream, "400 Bad Request", "application/json", &[], body).await;
+            self.abandon();
+            return ok;
+        }
+        let (tokens, ttft, itl) = (s.num("tokens", 8), s.num("ttft_ms", 50), s.num("itl_ms", 10));
+        let open = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_fault\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"fault\",\"stop_reason\":null,\"usage\":{\"input_tokens\":8,\"output_tokens\":1}}}\n\n\
+            event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n\
+            event: ping\ndata: {\"type\":\"ping\"}\n\n";
+        if !(self.head().await && self.chunk(None, open, false).await) {
+            self.abandon();
+            return false;
+        }
+        for i in 0..tokens {
+            let frame = format!(
+                "event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\
+                 \"delta\":{{\"type\":\"text_delta\",\"text\":\" tok{i}\"}}}}\n\n"
+            );
+            if !self.chunk(Some(ttft + i * itl), &frame, true).await {
+                self.abandon();
+                return false;
+            }
+        }
+        let close = format!(
+            "event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n\
+             event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\
+             \"end_turn\"}},\"usage\":{{\"output_tokens\":{tokens}}}}}\n\n\
+             event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+        );
+        self.chunk(None, &close, false).await && self.end().await
+    }
+
+    /// Ollama native `/api/chat`: only the `ok` scenario, one NDJSON record per token and a
+    /// final `done` record with the server's counters.
+    async fn respond_ollama(&mut self, s: &Scenario) -> bool {
+        let (tokens, ttft, itl) = (s.num("tokens", 8), s.num("ttft_ms", 50), s.num("itl_ms", 10));
+        if !self.head_of("application/x-ndjson").await {
+            self.abandon();
+            return false;
+        }
+        for i in 0..tokens {
+            let line = format!(
+                "{{\"model\":\"fault\",\"message\":{{\"role\":\"assistant\",\"content\":\" tok{i}\"}},\
+                 \"done\":false}}\n"
+            );
+            if !self.chunk(Some(ttft + i * itl), &line, true).await {
+                self.abandon();
+                return false;
+            }
+        }
+        let done = format!(
+            "{{\"model\":\"fault\",\"message\":{{\"role\":\"assistant\",\"content\":\"\"}},\"done\":true,\
+             \"done_reason\":\"stop\",\"prompt_eval_count\":8,\"eval_count\":{tokens},\
+             \"total_duration\":1000000,\"eval_duration\":500000}}\n"
+        );
+        self.chunk(None, &done, false).await && self.end().await
     }
 
     /// Writes one HTTP chunk at `at_ms` after the request arrived (now if `None`).
