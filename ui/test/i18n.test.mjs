@@ -76,3 +76,31 @@ test("every literal key the code asks for exists in English", () => {
   }
   assert.deepEqual(missing, []);
 });
+
+/** The string-union types of the generated bindings whose every value the UI translates. */
+const TRANSLATED_UNIONS = {
+  Lane: "lane",
+  ExposureStatusView: "status",
+  VisibilityView: "visibility",
+  ChainRoleView: "role",
+  ErrorCode: "error",
+};
+
+test("every value of a generated enum has a label in both languages", () => {
+  const bindings = readFileSync(join(src, "ipc", "bindings.ts"), "utf8");
+  const en = flatten(load("en"));
+  const fr = flatten(load("fr"));
+  const missing = [];
+  for (const [type, prefix] of Object.entries(TRANSLATED_UNIONS)) {
+    const m = bindings.match(new RegExp(`export type ${type} =([^;]+);`));
+    assert.ok(m, `bindings.ts defines ${type}`);
+    const values = [...m[1].matchAll(/"([^"]+)"/g)].map((v) => v[1]);
+    assert.ok(values.length > 0, `${type} has values`);
+    for (const v of values) {
+      for (const [lang, cat] of [["en", en], ["fr", fr]]) {
+        if (!cat.has(`${prefix}.${v}`)) missing.push(`${lang}: ${prefix}.${v}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
