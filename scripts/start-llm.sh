@@ -8,6 +8,9 @@
 # (http://127.0.0.1:PORT/v1) on stdout once GET /v1/models answers, then stays in the
 # foreground; SIGTERM or SIGINT stop the server with it. Server output goes to
 # $TRIPLANE_LLM_LOG (default: a file in $TMPDIR named after the port).
+# $TRIPLANE_LLM_CHAT_FORMAT, when set, is passed as `--chat_format` (e.g.
+# `chatml-function-calling`, which tool-calling quality runs need); unset, the model's own
+# chat template is used, as before.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 port="${1:-0}"
@@ -25,8 +28,12 @@ if [ "$port" = 0 ]; then
 fi
 log="${TRIPLANE_LLM_LOG:-${TMPDIR:-/tmp}/triplane-llm-$port.log}"
 
+extra=()
+if [ -n "${TRIPLANE_LLM_CHAT_FORMAT:-}" ]; then
+  extra=(--chat_format "$TRIPLANE_LLM_CHAT_FORMAT")
+fi
 "$py" -m llama_cpp.server --model "$model" --model_alias smollm2 \
-  --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+  --host 127.0.0.1 --port "$port" "${extra[@]}" >"$log" 2>&1 &
 server=$!
 # Stop the server whatever ends this script: the caller killing it, Ctrl-C, or an error.
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT

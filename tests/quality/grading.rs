@@ -127,6 +127,7 @@ fn request(server: &FaultServer, set: &str, db: &Path, use_cache: bool) -> Quali
         samples: 1,
         use_cache,
         timeout: Duration::from_secs(10),
+        cases: Vec::new(),
         db: Some(db.to_path_buf()),
     }
 }

@@ -45,6 +45,8 @@ pub struct QualityRequest {
     /// Reuse stored answers to identical requests (re-grading without new requests).
     pub use_cache: bool,
     pub timeout: Duration,
+    /// Only these case ids (all when empty).
+    pub cases: Vec<String>,
     pub db: Option<PathBuf>,
 }
 
@@ -117,8 +119,12 @@ pub async fn run(
     let candidate = target(&req.model)?;
     let judge = req.judge.as_ref().map(target).transpose()?;
     let mut store = open_store(req.db.as_deref())?;
-    let options =
-        RunOptions { samples: req.samples, use_cache: req.use_cache, timeout: req.timeout };
+    let options = RunOptions {
+        samples: req.samples,
+        use_cache: req.use_cache,
+        timeout: req.timeout,
+        cases: req.cases.clone(),
+    };
     let started = std::time::Instant::now();
     let (run_id, _) = qrun::run_suite(
         &suite,

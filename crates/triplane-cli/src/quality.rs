@@ -39,6 +39,9 @@ pub struct QualityArgs {
     /// Reuse stored answers to identical requests instead of sending them again.
     #[arg(long)]
     cache: bool,
+    /// Run only this case (repeatable): a subset of the suite.
+    #[arg(long = "case")]
+    cases: Vec<String>,
     /// Per-request deadline in seconds.
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
@@ -131,6 +134,7 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
         samples: a.samples,
         use_cache: a.cache,
         timeout,
+        cases: a.cases,
         db: a.db,
     };
 

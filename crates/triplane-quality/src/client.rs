@@ -90,6 +90,11 @@ pub fn request_body(
                     .iter()
                     .map(|t| json!({ "type": "function", "function": { "name": t.name, "description": t.description, "parameters": t.parameters } }))
                     .collect();
+                // `auto` is OpenAI's default, but llama-cpp-python's function-calling chat
+                // formats ignore the tools unless `tool_choice` is given.
+                if target.api == Api::Openai {
+                    b["tool_choice"] = json!("auto");
+                }
             }
             b
         }

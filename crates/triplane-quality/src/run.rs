@@ -26,11 +26,18 @@ pub struct RunOptions {
     /// Reuse stored answers to identical requests instead of sending them again.
     pub use_cache: bool,
     pub timeout: Duration,
+    /// Only these cases, by id (all when empty): a subset run, e.g. a smoke test.
+    pub cases: Vec<String>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { samples: 1, use_cache: false, timeout: Duration::from_secs(120) }
+        RunOptions {
+            samples: 1,
+            use_cache: false,
+            timeout: Duration::from_secs(120),
+            cases: Vec::new(),
+        }
     }
 }
 
@@ -49,6 +56,8 @@ pub enum QualityError {
     NoJudge { suite: String },
     #[error("`samples` must be at least 1")]
     NoSamples,
+    #[error("the suite `{suite}` has no case `{case}`")]
+    UnknownCase { suite: String, case: String },
     #[error("cannot build the HTTP client")]
     Client(#[source] reqwest::Error),
     #[error(transparent)]
@@ -75,6 +84,9 @@ pub struct RunSettings {
     pub suite_text: String,
     pub samples: u32,
     pub use_cache: bool,
+    /// The subset of cases run; all when empty.
+    #[serde(default)]
+    pub cases: Vec<String>,
     pub judge: Option<JudgeSettings>,
     pub api_key_env: Option<String>,
 }
@@ -103,6 +115,15 @@ pub async fn run_suite(
     if options.samples == 0 {
         return Err(QualityError::NoSamples);
     }
+    if let Some(unknown) = options.cases.iter().find(|id| !suite.cases.iter().any(|c| &&c.id == id))
+    {
+        return Err(QualityError::UnknownCase { suite: suite.id.clone(), case: unknown.clone() });
+    }
+    let cases: Vec<&suite::Case> = suite
+        .cases
+        .iter()
+        .filter(|c| options.cases.is_empty() || options.cases.contains(&c.id))
+        .collect();
     if suite.needs_judge() && judge.is_none() {
         return Err(QualityError::NoJudge { suite: suite.id.clone() });
     }
@@ -118,6 +139,7 @@ pub async fn run_suite(
         suite_text: suite.text.clone(),
         samples: options.samples,
         use_cache: options.use_cache,
+        cases: options.cases.clone(),
         judge: judge.map(|j| JudgeSettings {
             api: j.api.as_str().to_owned(),
             endpoint: j.url.clone(),
@@ -145,11 +167,11 @@ pub async fn run_suite(
     info!(run_id, suite = %suite.id, model = %target.model, "quality run started");
 
     let mut progress =
-        Progress { planned: suite.cases.len() as u32 * options.samples, ..Progress::default() };
+        Progress { planned: cases.len() as u32 * options.samples, ..Progress::default() };
     on_progress(&progress);
     let mut verdicts = Vec::new();
     let mut status = RunStatus::Completed;
-    'cases: for case in &suite.cases {
+    'cases: for case in cases {
         for sample in 0..options.samples {
             if cancel.is_cancelled() {
                 status = RunStatus::Cancelled;

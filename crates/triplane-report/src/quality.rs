@@ -312,7 +312,10 @@ mod tests {
         );
         let labels = vec!["public".to_owned(), "personal".to_owned()];
         let svg = confusion_svg(&labels, &[vec![3, 1, 0], vec![0, 2, 2]], "(none)", "Confusion");
-        assert!(svg.contains("(none)") && svg.contains(">3<"), "counts are written in the cells");
+        assert!(
+            svg.contains("(none)") && svg.contains("\n3\n</text>"),
+            "counts are written in the cells"
+        );
         let svg = tradeoff_svg(&[p("a", 0.5, 10.0, Some(1.0))], "Trade-off");
         assert!(svg.contains("a (1.00/Mtok)"));
     }
