@@ -177,3 +177,52 @@ async fn simulate_with_db_takes_the_latest_latency_run_and_names_it() {
     assert!(!assumed(&with).contains("mistral-spark"), "{}", assumed(&with));
     assert_ne!(with["latency"]["cycle_ms"], without["latency"]["cycle_ms"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_stores_one_run_per_level_and_charts_them() {
+    let server = FaultServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sweep.db");
+    let url = server.url();
+
+    let out = triplane(args(
+        &[
+            "bench",
+            "latency",
+            "--endpoint",
+            &url,
+            "--api",
+            "openai",
+            "--model",
+            "ok;tokens=4;ttft_ms=10;itl_ms=5",
+            "--sweep",
+            "--sweep-max",
+            "4",
+            "--requests",
+            "4",
+            "--json",
+        ],
+        &db,
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let runs = report["runs"].as_array().unwrap();
+    let loads: Vec<&str> = runs.iter().map(|r| r["load"].as_str().unwrap()).collect();
+    assert_eq!(loads, ["concurrency 1", "concurrency 2", "concurrency 4"]);
+    let ids: Vec<String> = runs.iter().map(|r| r["run_id"].to_string()).collect();
+
+    let shown = json(&triplane(args(&["bench", "show", &ids[2], "--json"], &db)).await);
+    assert_eq!(shown["settings"]["sweep"]["index"], 2, "each run knows its sweep point");
+
+    let charts = dir.path().join("charts");
+    let mut a: Vec<String> = vec!["bench".into(), "chart".into()];
+    a.extend(ids.iter().cloned());
+    a.extend(["--out".into(), charts.display().to_string()]);
+    let out = triplane(args(&a.iter().map(String::as_str).collect::<Vec<_>>(), &db)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for name in ["latency-cdf", "ttft-vs-load", "itl-vs-load", "throughput-vs-load"] {
+        let svg = std::fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg") && svg.len() > 1000, "{name} is a drawn SVG");
+    }
+}

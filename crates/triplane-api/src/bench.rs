@@ -399,6 +399,82 @@ pub fn show(db: Option<&Path>, run_id: i64) -> Result<RunDetail, ApiError> {
     })
 }
 
+/// One chart, SVG text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// File stem: `latency-cdf`, `ttft-vs-load`, `itl-vs-load`, `throughput-vs-load`.
+    pub name: &'static str,
+    pub svg: String,
+}
+
+/// The load level of a stored run for charts: concurrency (sequential = 1) or rate.
+fn load_level(settings: &serde_json::Value) -> Option<(f64, &'static str)> {
+    let load = &settings["load"];
+    match load["kind"].as_str()? {
+        "sequential" => Some((1.0, "concurrency")),
+        "concurrency" => Some((load["n"].as_f64()?, "concurrency")),
+        "rate" => Some((load["rate"].as_f64()?, "requests per second")),
+        _ => None,
+    }
+}
+
+/// Charts of stored runs: the end-to-end latency CDF of each run, and, when the runs differ
+/// in load level (a sweep), TTFT and ITL percentiles and output throughput against it.
+pub fn charts(db: Option<&Path>, run_ids: &[i64]) -> Result<Vec<Chart>, ApiError> {
+    use triplane_bench::charts::{self as ch, Series};
+
+    let draw = |e: ch::ChartError| ApiError::runtime(e.to_string());
+    let mut series = Vec::new();
+    let mut levels = Vec::new();
+    for &id in run_ids {
+        let d = show(db, id)?;
+        let store = open_store(db)?;
+        let records: Vec<_> = store.samples(id)?.iter().filter_map(from_sample).collect();
+        let e2e: Vec<f64> = records
+            .iter()
+            .filter(|r| r.outcome == triplane_bench::Outcome::Ok)
+            .filter_map(|r| triplane_bench::metrics::request_metrics(r).e2e_ms)
+            .collect();
+        series.push(Series { label: format!("run {id}"), values: e2e });
+        if let Some((x, unit)) = load_level(&d.settings) {
+            levels.push((x, unit, d.summary));
+        }
+    }
+
+    let mut out = vec![Chart {
+        name: "latency-cdf",
+        svg: ch::latency_cdf("End-to-end latency", "milliseconds", &series).map_err(draw)?,
+    }];
+    let distinct = |v: &[(f64, &str, Summary)]| {
+        let mut xs: Vec<f64> = v.iter().map(|l| l.0).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        xs.len() > 1 && v.iter().all(|l| l.1 == v[0].1)
+    };
+    if distinct(&levels) {
+        levels.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let unit = levels[0].1;
+        let ttft: Vec<_> = levels.iter().map(|l| (l.0, l.2.ttft_ms.clone())).collect();
+        let itl: Vec<_> = levels.iter().map(|l| (l.0, l.2.itl_chunks_ms.clone())).collect();
+        let tput: Vec<_> = levels.iter().map(|l| (l.0, l.2.output_token_throughput)).collect();
+        out.push(Chart {
+            name: "ttft-vs-load",
+            svg: ch::percentiles_vs_load("TTFT", unit, "milliseconds", &ttft).map_err(draw)?,
+        });
+        out.push(Chart {
+            name: "itl-vs-load",
+            svg: ch::percentiles_vs_load("ITL (chunks)", unit, "milliseconds", &itl)
+                .map_err(draw)?,
+        });
+        out.push(Chart {
+            name: "throughput-vs-load",
+            svg: ch::throughput_vs_load("Output throughput", unit, "output tokens/s", &tput)
+                .map_err(draw)?,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

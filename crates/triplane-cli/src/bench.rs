@@ -30,6 +30,9 @@ enum BenchCommand {
     List(ListArgs),
     /// Show a stored run with its figures and their formulas.
     Show(ShowArgs),
+    /// Write SVG charts of stored runs: latency CDF; with runs at several load levels (a
+    /// sweep), TTFT and ITL percentiles and throughput against the level.
+    Chart(ChartArgs),
     /// Run a quality suite against a candidate and store every answer and verdict.
     Quality(crate::quality::QualityArgs),
     /// Grade a stored quality run again from its stored answers; exit 1 if any verdict differs.
@@ -119,6 +122,18 @@ struct ListArgs {
 }
 
 #[derive(Args)]
+struct ChartArgs {
+    /// Run ids (from `triplane bench list`).
+    #[arg(required = true)]
+    runs: Vec<i64>,
+    /// Directory the SVG files are written to (created if needed).
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    db: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct ShowArgs {
     /// The run id (from `triplane bench list`).
     run: i64,
@@ -144,6 +159,7 @@ pub fn bench(args: BenchArgs) -> Result<u8, ApiError> {
         BenchCommand::Latency(a) => latency(a),
         BenchCommand::List(a) => list(a),
         BenchCommand::Show(a) => show(a),
+        BenchCommand::Chart(a) => chart(a),
         BenchCommand::Quality(a) => crate::quality::quality(a),
         BenchCommand::Regrade(a) => crate::quality::regrade(a),
         BenchCommand::Compare(a) => crate::quality::compare(a),
@@ -228,6 +244,19 @@ fn show(a: ShowArgs) -> Result<u8, ApiError> {
         output::json(&detail)?;
     } else {
         print!("{}", render_show(&detail));
+    }
+    Ok(0)
+}
+
+fn chart(a: ChartArgs) -> Result<u8, ApiError> {
+    let charts = bench::charts(a.db.as_deref(), &a.runs)?;
+    std::fs::create_dir_all(&a.out)
+        .map_err(|e| ApiError::runtime(format!("cannot create `{}`: {e}", a.out.display())))?;
+    for c in charts {
+        let path = a.out.join(format!("{}.svg", c.name));
+        std::fs::write(&path, c.svg)
+            .map_err(|e| ApiError::runtime(format!("cannot write `{}`: {e}", path.display())))?;
+        println!("{}", path.display());
     }
     Ok(0)
 }
