@@ -285,12 +285,15 @@ impl Recorder {
         } else {
             Outcome::Ok
         };
-        // An error class wins over a timeout/cancel only when it was already known; the
-        // in-stream error is still worth keeping as the message.
+        // A timeout, cancel or reset that followed an in-stream error keeps that error as
+        // the message: it is what the server said went wrong.
         if error.is_none() {
             error = state.error.as_ref().map(ToString::to_string);
         }
 
+        // FIXME: without a usage report each token-bearing message counts as one token; a
+        // server that packs several tokens per chunk is undercounted. A tokenizer fallback
+        // (HF `tokenizers` on the received text) would fix it; the flag marks such samples.
         let (output_tokens, tokens_from_usage) = match state.usage_output_tokens {
             Some(n) => (Some(n), true),
             None => (Some(state.token_chunks), false),
