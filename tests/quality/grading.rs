@@ -205,3 +205,76 @@ async fn every_grader_passes_right_answers_and_fails_near_misses_in_the_store() 
     let svg = std::fs::read_to_string(charts.join("pass-rate.svg")).unwrap();
     assert!(files.len() == 1 && svg.contains("fault-right") && svg.contains("fault-wrong"));
 }
+
+/// A classification run of the candidate `classifier` (the id of the hybrid example's
+/// classifier component) replaces the file's error rates in the simulation, and the output
+/// names the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_classification_run_feeds_the_simulated_router() {
+    let server = FaultServer::start().await.unwrap();
+    // Two sensitive texts labelled lower (confidential → internal, special → personal), one
+    // public text labelled higher, one off-label answer on the top class.
+    for (key, label) in [
+        ("Text A", "confidential"),
+        ("Text B", "internal"),
+        ("Text C", "internal"),
+        ("Text D", "personal"),
+        ("Text E", "personal"),
+        ("Text F", "Restricted"),
+    ] {
+        server.add_canned("classifier", key, text(label));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quality.db");
+    let req = QualityRequest {
+        suite: concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/quality/classifier.yaml").to_owned(),
+        model: ModelChoice {
+            endpoint: server.url(),
+            api: Api::Openai,
+            model: "canned;set=classifier".to_owned(),
+            candidate: Some("classifier".to_owned()),
+            api_key_env: None,
+        },
+        judge: None,
+        samples: 1,
+        use_cache: false,
+        timeout: Duration::from_secs(10),
+        cases: Vec::new(),
+        db: Some(db.clone()),
+    };
+    let report = run(&req).await;
+    let router = report.summary.router_rates.expect("a classification run has router rates");
+    assert_eq!(router.false_negative_rate, 2.0 / 5.0, "2 of the 5 classes above public went lower");
+    assert_eq!(
+        router.false_positive_rate,
+        1.0 / 5.0,
+        "1 of the 5 classes below restricted went higher"
+    );
+
+    let options = triplane_api::simulation::Options::default();
+    let (sim, measured, _latency) =
+        triplane_api::simulation::simulate_with_store("example:hybrid", &options, &db).unwrap();
+    let measured = measured.expect("the classifier is a measured candidate");
+    assert_eq!(measured.measured.run_id, report.summary.run_id, "the output names the run");
+    assert_eq!(measured.component, "classifier");
+    let sim_router = sim.router.expect("the hybrid example routes");
+    assert_eq!(sim_router.false_negative_rate, 0.4, "the simulation used the measured rate");
+
+    let file_only = triplane_api::simulation::simulate("example:hybrid", &options).unwrap();
+    let file_router = file_only.router.unwrap();
+    assert_eq!(file_router.false_negative_rate, measured.file_false_negative_rate);
+    let lower = |r: &triplane_sim::report::RouterReport| -> u64 {
+        r.classes.iter().map(|c| c.to_less_sensitive).sum()
+    };
+    assert!(
+        lower(&sim_router) > lower(&file_router),
+        "a 40 % miss rate sends more requests the wrong way than the file's {}",
+        file_router.false_negative_rate
+    );
+
+    // A store without a classification run of that candidate leaves the file's figures.
+    let empty = dir.path().join("empty.db");
+    let (_, none, _) =
+        triplane_api::simulation::simulate_with_store("example:hybrid", &options, &empty).unwrap();
+    assert!(none.is_none());
+}
