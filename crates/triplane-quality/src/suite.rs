@@ -714,7 +714,14 @@ fn compile_check(
 fn compile_regex(pattern: &str, at: &Locator, field: &str) -> Result<Regex, SuiteError> {
     Regex::new(pattern).map_err(|e| {
         // The regex crate's message spans several lines with a caret; its last line says why.
-        let why = e.to_string().lines().last().unwrap_or("invalid").trim().to_owned();
+        let why = e
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or("invalid")
+            .trim()
+            .trim_start_matches("error: ")
+            .to_owned();
         at.err(field, format!("the regular expression `{pattern}` does not compile: {why}"))
     })
 }
