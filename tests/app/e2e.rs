@@ -108,7 +108,11 @@ impl Harness {
                 let xvfb = on_path("Xvfb").unwrap_or_else(|| {
                     panic!("`Xvfb` is missing (Debian `xvfb`); install it with `scripts/setup-debian.sh`")
                 });
-                let display = format!(":{}", 90 + std::process::id() % 100);
+                // The first display number no X server holds a socket for.
+                let n = (90..190)
+                    .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+                    .expect("a free X display number between :90 and :189");
+                let display = format!(":{n}");
                 let child = Command::new(xvfb)
                     .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
                     .stdout(Stdio::null())
