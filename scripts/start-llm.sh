@@ -32,8 +32,10 @@ extra=()
 if [ -n "${TRIPLANE_LLM_CHAT_FORMAT:-}" ]; then
   extra=(--chat_format "$TRIPLANE_LLM_CHAT_FORMAT")
 fi
+# `--interrupt_requests False`: by default llama-cpp-python ends a running stream with a
+# bare `[DONE]` when another request arrives; a benchmark must see requests queue instead.
 "$py" -m llama_cpp.server --model "$model" --model_alias smollm2 \
-  --host 127.0.0.1 --port "$port" "${extra[@]}" >"$log" 2>&1 &
+  --host 127.0.0.1 --port "$port" --interrupt_requests False "${extra[@]}" >"$log" 2>&1 &
 server=$!
 # Stop the server whatever ends this script: the caller killing it, Ctrl-C, or an error.
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT

@@ -16,6 +16,7 @@
 //! | `reset` | `after` tokens, then a TCP reset |
 //! | `malformed` | `after` tokens, a frame with broken JSON, then the rest and `[DONE]` |
 //! | `truncated` | `after` tokens, then a clean close without finish or `[DONE]` |
+//! | `interrupted` | `after` tokens, then `[DONE]` with no finish reason (llama-cpp-python's cut) |
 //! | `canned` | a non-streaming chat completion holding the canned answer of set `set` (see below) |
 //!
 //! Canned answers serve the quality graders: [`FaultServer::add_canned`] registers, under a set
@@ -565,7 +566,7 @@ impl Responder<'_> {
                 let ok = self.chunk(None, &tail_frames(8, tokens), false).await;
                 ok && self.end().await
             }
-            "error_in_stream" | "stall" | "reset" | "malformed" | "truncated" => {
+            "error_in_stream" | "stall" | "reset" | "malformed" | "truncated" | "interrupted" => {
                 if !self.head().await {
                     self.abandon();
                     return false;
@@ -619,6 +620,10 @@ impl Responder<'_> {
                 let ok = self.chunk(None, broken, false).await
                     && self.chunk(None, &tail_frames(8, s.num("after", 2)), false).await;
                 ok && self.end().await
+            }
+            "interrupted" => {
+                // As llama-cpp-python does to a running stream when another request arrives.
+                self.chunk(None, "data: [DONE]\n\n", false).await && self.end().await
             }
             _ => {
                 // `truncated`: end the HTTP body cleanly with no finish reason and no [DONE].

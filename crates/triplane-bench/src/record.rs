@@ -28,7 +28,7 @@ pub enum Outcome {
     Connect,
     /// The connection broke after the request was sent.
     Reset,
-    /// The stream ended cleanly (EOF) before any finish reason or end marker.
+    /// The stream ended (EOF, or an end marker) before any finish reason.
     Truncated,
     /// A message's payload was not the JSON the protocol promises.
     MalformedStream,
@@ -276,10 +276,13 @@ impl Recorder {
             error = state.first_parse_error.clone();
             Outcome::MalformedStream
         } else if !state.completed() {
-            error = Some(if self.dropped_at_eof {
+            error = Some(if state.done_marker {
+                "the end marker arrived without a finish reason: the generation was cut short"
+                    .to_owned()
+            } else if self.dropped_at_eof {
                 "the stream ended inside an event, before any finish reason".to_owned()
             } else {
-                "the stream ended before any finish reason or end marker".to_owned()
+                "the stream ended before any finish reason".to_owned()
             });
             Outcome::Truncated
         } else {
@@ -317,5 +320,29 @@ impl Recorder {
             text: state.text,
             finish_reason: state.finish_reason,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Captured from llama-cpp-python 0.3.36 serving two concurrent requests: the first
+    /// stream is interrupted with a bare `[DONE]` right after its role chunk. It was once
+    /// recorded as `ok` with zero tokens.
+    #[test]
+    fn an_end_marker_without_a_finish_reason_is_truncated() {
+        let body = concat!(
+            "data: {\"id\": \"chatcmpl-24d5\", \"model\": \"smollm2\", \"object\": ",
+            "\"chat.completion.chunk\", \"choices\": [{\"index\": 0, \"delta\": ",
+            "{\"role\": \"assistant\"}, \"logprobs\": null, \"finish_reason\": null}]}\n\n",
+            "data: [DONE]\n\n",
+        );
+        let mut rec = Recorder::new(Api::Openai);
+        assert!(rec.on_read(body.as_bytes(), 5_000_000), "[DONE] ends the reading");
+        let r = rec.finish(0, 0, 0, 200, None);
+        assert_eq!(r.outcome, Outcome::Truncated);
+        assert_eq!(r.output_tokens, Some(0));
+        assert!(r.error.unwrap().contains("cut short"));
     }
 }

@@ -125,10 +125,13 @@ pub struct StreamState {
 }
 
 impl StreamState {
-    /// True when the response reached a normal end, so an EOF right after is not a
-    /// truncation: a finish reason or the end marker was seen.
+    /// True when the response reached a normal end: the protocol's finish reason arrived
+    /// (OpenAI `finish_reason`, Anthropic `stop_reason`, Ollama `done: true`). An end marker
+    /// alone is not enough: llama-cpp-python, when a second request arrives, cuts the
+    /// running stream short with a bare `data: [DONE]` after the role chunk, and that empty
+    /// answer must not count as a success.
     pub fn completed(&self) -> bool {
-        self.done_marker || self.finish_reason.is_some()
+        self.finish_reason.is_some()
     }
 
     fn parse_error(&mut self, what: &str, err: &serde_json::Error) {
