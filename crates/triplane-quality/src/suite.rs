@@ -221,6 +221,27 @@ struct CaseSpec {
     /// For authors: why the expectation is what it is.
     #[serde(default)]
     note: Option<String>,
+    /// An answer known to be right; the suite's tests check that it passes, which proves
+    /// the case can be passed (a mistyped pattern or schema would fail every model).
+    #[serde(default)]
+    reference: Option<Reference>,
+}
+
+/// A right answer written with the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub call: Option<ReferenceCall>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceCall {
+    pub name: String,
+    pub arguments: Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,6 +331,7 @@ pub struct Case {
     pub sampling: Sampling,
     pub checks: Vec<Check>,
     pub note: Option<String>,
+    pub reference: Option<Reference>,
 }
 
 impl Case {
@@ -619,6 +641,7 @@ fn compile_case(
             .map_or_else(|| suite.sampling.clone(), |s| s.over(&suite.sampling)),
         checks,
         note: c.note.clone(),
+        reference: c.reference.clone(),
     })
 }
 

@@ -162,3 +162,33 @@ fn unknown_suite_names_get_a_hint() {
     let e = suite::resolve("clasification").unwrap_err().to_string();
     assert!(e.contains("did you mean `classification`"), "{e}");
 }
+
+/// Every case can be passed: its reference answer (the label itself for classification)
+/// passes its own expectations. A mistyped pattern or schema fails here instead of failing
+/// every model.
+#[test]
+fn every_builtin_case_passes_with_its_reference_answer() {
+    use triplane_quality::grade::{grade, Answer, ToolCall};
+    for (name, _) in BUILTIN {
+        let s = builtin(name);
+        for c in &s.cases {
+            let answer = match (&c.reference, c.expected_label()) {
+                (Some(r), _) => Answer {
+                    content: r.content.clone().unwrap_or_default(),
+                    tool_calls: r
+                        .call
+                        .iter()
+                        .map(|k| ToolCall {
+                            name: k.name.clone(),
+                            arguments_text: k.arguments.to_string(),
+                        })
+                        .collect(),
+                },
+                (None, Some(label)) => Answer { content: label.to_owned(), tool_calls: vec![] },
+                (None, None) => panic!("`{name}/{}` has no reference answer", c.id),
+            };
+            let v = grade(c, &s.labels, s.label_match, Ok(&answer), None);
+            assert!(v.pass, "`{name}/{}`: its reference fails: {:?}", c.id, v.checks);
+        }
+    }
+}
