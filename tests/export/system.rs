@@ -285,8 +285,18 @@ struct Group(Child);
 
 impl Drop for Group {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(format!("-{}", self.0.id())).status();
-        let _ = self.0.wait();
+        // `--` so that `kill` reads the negative id as a process group, not an option.
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.0.try_wait().ok().flatten().is_none() {
+            if Instant::now() > deadline {
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let _ = self.0.wait();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -311,11 +321,15 @@ fn a_real_rathole_pair_carries_a_connection() {
     let service_port = service.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in service.incoming().flatten() {
-            let mut s = stream;
-            let mut buf = [0u8; 64];
-            if let Ok(n) = s.read(&mut buf) {
-                let _ = s.write_all(&buf[..n]);
-            }
+            // One thread per connection: a connection rathole opens and never writes to
+            // must not block the next one.
+            std::thread::spawn(move || {
+                let mut s = stream;
+                let mut buf = [0u8; 64];
+                if let Ok(n) = s.read(&mut buf) {
+                    let _ = s.write_all(&buf[..n]);
+                }
+            });
         }
     });
 

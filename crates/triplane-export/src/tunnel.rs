@@ -157,10 +157,14 @@ fn rathole_script(t: &Component, side: &str, config: &str) -> String {
          case \"$RATHOLE_TOKEN\" in *[!A-Za-z0-9_.+/=-]*) echo 'RATHOLE_TOKEN: use letters, digits and _.+/=- only' >&2; exit 2;; esac\n\
          umask 077\n\
          dir=\"$(mktemp -d)\"\n\
-         trap 'rm -rf \"$dir\"' EXIT INT TERM\n\
+         trap 'rm -rf \"$dir\"' EXIT\n\
          cat > \"$dir/{side}.toml\" <<EOF\n\
          {config}EOF\n\
-         \"${{RATHOLE:-rathole}}\" --{side} \"$dir/{side}.toml\"\n",
+         \"${{RATHOLE:-rathole}}\" --{side} \"$dir/{side}.toml\" &\n\
+         pid=$!\n\
+         # A trapped signal interrupts `wait`; stop rathole and let the EXIT trap clean up.\n\
+         trap 'kill \"$pid\" 2>/dev/null; exit 143' INT TERM\n\
+         wait \"$pid\"\n",
         id = t.id
     )
 }
