@@ -80,7 +80,8 @@ pub struct RegradeArgs {
 
 #[derive(Args)]
 pub struct CompareArgs {
-    /// Quality or classification run ids (from `triplane bench list`).
+    /// Quality or classification run ids (from `triplane bench list`); one run prints its full
+    /// figures.
     #[arg(required = true, num_args = 1..)]
     runs: Vec<i64>,
     #[arg(long)]
@@ -207,6 +208,9 @@ pub fn compare(a: CompareArgs) -> Result<u8, ApiError> {
     }
     if a.json {
         output::json(&c)?;
+    } else if let [one] = c.runs.as_slice() {
+        // One run: its full figures (confusion matrix, failing cases) say more than a row.
+        print!("{}", render_summary(&one.summary));
     } else {
         print!("{}", render_comparison(&c));
     }

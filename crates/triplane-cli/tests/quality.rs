@@ -106,6 +106,19 @@ fn a_classification_run_prints_its_figures_and_regrades_the_same() {
     let charts = dir.path().join("charts");
     let out = triplane(&["bench", "compare", "1", "--charts", charts.to_str().unwrap()], &db);
     assert!(out.status.success());
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(scrub(&shown), scrub(&stdout), "one run compared shows what the run printed");
+
+    // A second run of the same candidate, side by side with the first.
+    let again = triplane(
+        &["bench", "quality", "--suite", &suite, "--endpoint", &url, "--api", "openai"]
+            .into_iter()
+            .chain(["--model", "m", "--candidate", "always-internal", "--samples", "2"])
+            .collect::<Vec<_>>(),
+        &db,
+    );
+    assert!(again.status.success());
+    let out = triplane(&["bench", "compare", "1", "2"], &db);
     insta::assert_snapshot!("quality_compare", String::from_utf8(out.stdout).unwrap());
     for f in ["pass-rate.svg", "confusion-1.svg"] {
         assert!(charts.join(f).is_file(), "`{f}` is written");
