@@ -263,6 +263,9 @@ pub struct ClassifierRates {
     /// Per class, one-vs-rest.
     pub per_class: Vec<ClassRates>,
     /// Over the sensitivity order of the labels: what the simulation's classifier takes.
+    // FIXME: the simulation takes one false-negative and one false-positive rate, so the
+    // per-class rates are reported but not simulated, and "less sensitive" follows the suite's
+    // label order rather than the deployment's own data-class ranks.
     pub router: RouterRates,
 }
 
