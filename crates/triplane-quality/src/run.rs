@@ -102,6 +102,7 @@ pub struct JudgeSettings {
 /// Runs `suite` against `target` into `store`; returns the run id and the verdicts, by
 /// case then sample.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all, fields(suite = %suite.id, model = %target.model), err)]
 pub async fn run_suite(
     suite: &Suite,
     target: &Target,
@@ -124,7 +125,7 @@ pub async fn run_suite(
         .iter()
         .filter(|c| options.cases.is_empty() || options.cases.contains(&c.id))
         .collect();
-    if suite.needs_judge() && judge.is_none() {
+    if judge.is_none() && cases.iter().any(|c| c.needs_judge()) {
         return Err(QualityError::NoJudge { suite: suite.id.clone() });
     }
     let http = reqwest::Client::builder()
