@@ -18,6 +18,9 @@ use crate::grade::{self, Answer, JudgeAnswer, Verdict};
 use crate::stats::{self, Confusion, Rate};
 use crate::suite::{self, Check, Message, Role, Sampling, Suite, SuiteError, TaskKind};
 
+/// A verdict with its case id and sample index.
+pub type Graded = (String, u32, Verdict);
+
 /// How a run goes.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -112,7 +115,7 @@ pub async fn run_suite(
     store: &mut Store,
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(&Progress) + Send + Sync),
-) -> Result<(i64, Vec<(String, u32, Verdict)>), QualityError> {
+) -> Result<(i64, Vec<Graded>), QualityError> {
     if options.samples == 0 {
         return Err(QualityError::NoSamples);
     }
@@ -332,7 +335,7 @@ pub fn settings_of(
 }
 
 /// Grades the stored answers of `run_id` again, from the store alone (no request is sent).
-pub fn regrade(store: &Store, run_id: i64) -> Result<Vec<(String, u32, Verdict)>, QualityError> {
+pub fn regrade(store: &Store, run_id: i64) -> Result<Vec<Graded>, QualityError> {
     let (run, settings) = settings_of(store, run_id)?;
     let suite = suite::parse(&settings.suite_text, &settings.suite_origin)
         .map_err(|source| QualityError::StoredSuite { run_id, source })?;
