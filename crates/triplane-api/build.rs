@@ -1,26 +1,8 @@
 //! Embeds the bundled example deployments (`assets/examples/*.yaml`), so the CLI and the app
 //! offer them offline from any directory.
 
-use std::path::PathBuf;
-
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
-    files.sort();
-    let mut out =
-        String::from("/// `(file name, text)` of every bundled example, sorted by name.\n");
-    out.push_str("pub const EXAMPLE_FILES: &[(&str, &str)] = &[\n");
-    for path in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().unwrap().to_string_lossy();
-        let abs = path.canonicalize().unwrap();
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
-    }
-    out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("example_files.rs");
-    std::fs::write(dest, out).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/examples");
+    let doc = "`(file name, text)` of every bundled example, sorted by name.";
+    triplane_embed::embed_dir(&dir, "yaml", "EXAMPLE_FILES", doc, "example_files.rs");
 }
