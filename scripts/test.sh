@@ -19,9 +19,10 @@ if ! command -v cargo >/dev/null; then
   exit 3
 fi
 
-step "cached tools (llama.cpp server, validators, rathole, srt, tauri-driver)"
+step "cached tools (llama.cpp server, validators, LiteLLM, rathole, srt, tauri-driver)"
 scripts/setup-llm.sh >/dev/null
 scripts/setup-validators.sh >/dev/null
+scripts/setup-litellm.sh >/dev/null
 scripts/setup-rathole.sh >/dev/null
 scripts/setup-srt.sh >/dev/null
 TAURI_DRIVER="$(scripts/setup-tauri-driver.sh)"

@@ -3,70 +3,17 @@
 //! first use). The run goes through the `triplane` CLI into a fresh store, and the test
 //! checks the stored run and samples, not the model's speed.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
 use triplane_bench::metrics::summarize;
 use triplane_bench::record::Outcome;
 use triplane_bench::storage::from_sample;
 use triplane_store::{RunStatus, Store};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// The server process; stopped with SIGTERM on drop so the script's trap stops Python too.
-struct Llm {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Llm {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_llm() -> Llm {
-    let mut child = Command::new(repo().join("scripts/start-llm.sh"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("scripts/start-llm.sh runs");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    // A cold venv build takes about 16 CPU-minutes; a cached one starts in seconds.
-    let url = rx
-        .recv_timeout(Duration::from_secs(40 * 60))
-        .expect("the LLM server announced its URL")
-        .trim()
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "unexpected start-llm.sh output `{url}`");
-    Llm { child, url }
-}
-
-/// The CLI of this very build (`target/debug`, where the test binary's `deps/` lives), or
-/// `$TRIPLANE_BIN`. Cargo does not build another package's binary for a test, so
-/// `cargo build -p triplane-cli` must run first (scripts/test-bench.sh does).
-fn triplane_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let default = exe.parent().and_then(Path::parent).unwrap().join("triplane");
-    let path = std::env::var_os("TRIPLANE_BIN").map(PathBuf::from).unwrap_or(default);
-    assert!(path.is_file(), "`{}` is missing; hint: cargo build -p triplane-cli", path.display());
-    path
-}
+use triplane_systests::{start_llm, triplane_bin};
 
 #[test]
 fn a_short_run_against_smollm2_is_stored_with_real_timings() {
-    let llm = start_llm();
+    let llm = start_llm(None);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
 

@@ -5,62 +5,12 @@
 //! answer and verdict is stored, and that the stored verdicts agree with an independent
 //! re-grade written here from the raw responses.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
 
 use triplane_store::{AnswerRole, RunKind, RunStatus, Store};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// The server process; stopped with SIGTERM on drop so the script's trap stops Python too.
-struct Llm {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Llm {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_llm() -> Llm {
-    let mut child = Command::new(repo().join("scripts/start-llm.sh"))
-        .env("TRIPLANE_LLM_CHAT_FORMAT", "chatml-function-calling")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("scripts/start-llm.sh runs");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    // A cold venv build takes about 16 CPU-minutes; a cached one starts in seconds.
-    let url = rx
-        .recv_timeout(Duration::from_secs(40 * 60))
-        .expect("the LLM server announced its URL")
-        .trim()
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "unexpected start-llm.sh output `{url}`");
-    Llm { child, url }
-}
-
-/// The CLI of this very build, or `$TRIPLANE_BIN` (`cargo build -p triplane-cli` first).
-fn triplane_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let default = exe.parent().and_then(Path::parent).unwrap().join("triplane");
-    let path = std::env::var_os("TRIPLANE_BIN").map(PathBuf::from).unwrap_or(default);
-    assert!(path.is_file(), "`{}` is missing; hint: cargo build -p triplane-cli", path.display());
-    path
-}
+use triplane_systests::{start_llm, triplane_bin, Llm};
 
 fn run_cli(llm: &Llm, db: &Path, suite: &str, cases: &[&str]) -> serde_json::Value {
     let mut cmd = Command::new(triplane_bin());
@@ -87,7 +37,7 @@ fn message(raw: &str) -> serde_json::Value {
 
 #[test]
 fn smollm2_classification_and_tool_calls_are_stored_and_regrade_the_same() {
-    let llm = start_llm();
+    let llm = start_llm(Some("chatml-function-calling"));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("quality.db");
 
