@@ -78,3 +78,31 @@ fn bad_input_is_positioned_or_a_usage_error() {
     let workload = triplane(&["simulate", &fixture("bad-workload.yaml")]);
     assert_eq!(workload.status.code(), Some(1));
 }
+
+#[test]
+fn a_components_own_price_is_costed_and_scales() {
+    let cost = |file: &str| -> serde_json::Value {
+        json(&["simulate", "--json", "--seed", "3", file])["cost"].clone()
+    };
+    let unpriced = cost(&fixture("minimal.yaml"));
+    assert!(unpriced["unpriced"].to_string().contains("model"), "{unpriced}");
+
+    let base = std::fs::read_to_string(fixture("priced.yaml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let doubled = dir.path().join("doubled.yaml");
+    let text = base.replace(
+        "input_per_mtok: 2.0, output_per_mtok: 6.0",
+        "input_per_mtok: 4.0, output_per_mtok: 12.0",
+    );
+    std::fs::write(&doubled, text).unwrap();
+
+    let priced = cost(&fixture("priced.yaml"));
+    let eur = priced["per_month"]["EUR"].as_f64().unwrap_or_else(|| panic!("{priced}"));
+    assert!(eur > 0.0, "{priced}");
+    assert!(!priced["unpriced"].to_string().contains("\"model\""), "{priced}");
+    let twice = cost(doubled.to_str().unwrap())["per_month"]["EUR"].as_f64().unwrap();
+    assert!(
+        (twice / eur - 2.0).abs() < 0.01,
+        "doubling the price doubles the cost: {eur} → {twice}"
+    );
+}

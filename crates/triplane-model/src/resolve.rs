@@ -721,7 +721,7 @@ fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
         retention: offering.and_then(|(o, _)| o.retention.as_ref().map(|r| r.value.clone())),
         data_classes: c.data_classes.clone(),
         latency: c.latency.clone().or_else(|| offering.and_then(|(o, _)| o.latency.clone())),
-        price: offering.and_then(|(o, _)| o.price.clone()),
+        price: c.price.clone().or_else(|| offering.and_then(|(o, _)| o.price.clone())),
         cost: c.cost.clone(),
         mcp: c.mcp.clone(),
         serving: c.serving.clone(),

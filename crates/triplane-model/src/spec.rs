@@ -354,6 +354,10 @@ pub struct ComponentSpec {
     pub visibility: Option<Visibility>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencySpec>,
+    /// The deployment's own price figures (a negotiated rate, or list prices the catalog
+    /// does not carry), overriding the offering's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp: Option<McpSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
