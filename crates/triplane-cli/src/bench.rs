@@ -240,6 +240,16 @@ fn list(a: ListArgs) -> Result<u8, ApiError> {
 
 fn show(a: ShowArgs) -> Result<u8, ApiError> {
     let detail = bench::show(a.db.as_deref(), a.run)?;
+    if detail.row.kind != "latency" {
+        // A quality or classification run has no latency samples: its figures are its verdicts.
+        let summary = triplane_api::quality::show(a.db.as_deref(), a.run)?;
+        if a.json {
+            output::json(&summary)?;
+        } else {
+            print!("{}", crate::quality::render_summary(&summary));
+        }
+        return Ok(0);
+    }
     if a.json {
         output::json(&detail)?;
     } else {

@@ -108,6 +108,9 @@ fn a_classification_run_prints_its_figures_and_regrades_the_same() {
     assert!(out.status.success());
     let shown = String::from_utf8(out.stdout).unwrap();
     assert_eq!(scrub(&shown), scrub(&stdout), "one run compared shows what the run printed");
+    let out = triplane(&["bench", "show", "1"], &db);
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(scrub(&shown), scrub(&stdout), "`bench show` of a quality run shows its verdicts");
 
     // A second run of the same candidate, side by side with the first.
     let again = triplane(
