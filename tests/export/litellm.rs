@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use triplane_systests::fault_server::FaultServer;
-use triplane_systests::{repo, start_llm, triplane_bin};
+use triplane_systests::{repo, start_llm, triplane_bin, Llm};
 
 const MASTER_KEY: &str = "sk-strong-test-key";
 
@@ -208,6 +208,16 @@ fn chat(proxy: &Proxy, class: Option<&str>, prompt: &str, stream: bool) -> Reply
     reply
 }
 
+/// SmolLM2's count of answered chat completions once it reaches `n`, or after 5 s: the access
+/// line is written just after the response.
+fn answered(llm: &Llm, n: usize) -> usize {
+    let until = Instant::now() + Duration::from_secs(5);
+    while llm.chat_requests() < n && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    llm.chat_requests()
+}
+
 #[test]
 fn the_proxy_sends_personal_to_smollm2_and_public_to_the_frontier() {
     require_binary("curl", "scripts/setup-debian.sh");
@@ -229,6 +239,7 @@ fn the_proxy_sends_personal_to_smollm2_and_public_to_the_frontier() {
     ];
     let proxy = start_proxy(&venv, &bundle, &env, tmp.path().join("litellm.log"));
 
+    let asked = llm.chat_requests();
     let personal =
         chat(&proxy, Some("personal"), "Summarise: patient Marie D., HbA1c 8.2 %.", false);
     assert_eq!(
@@ -245,6 +256,11 @@ fn the_proxy_sends_personal_to_smollm2_and_public_to_the_frontier() {
         "SmolLM2 wrote the answer, not the fault server: {json}"
     );
     assert!(frontier.arrivals().is_empty(), "a personal request never reaches the frontier");
+    assert_eq!(
+        answered(&llm, asked + 1),
+        asked + 1,
+        "a class set by the client is not asked of the classifier: one request to SmolLM2"
+    );
 
     let public = chat(&proxy, Some("public"), "What is the capital of France?", true);
     assert_eq!(
@@ -258,8 +274,10 @@ fn the_proxy_sends_personal_to_smollm2_and_public_to_the_frontier() {
     assert_eq!(arrivals.len(), 1, "one public request reached the frontier: {arrivals:?}");
     assert_eq!(arrivals[0].scenario, "claude-sonnet-4-6", "LiteLLM sent the configured model");
 
-    // No class: the hook asks the classifier (SmolLM2, which cannot give a bare label), and
-    // an answer that is not exactly a label sends the request to the sovereign group.
+    // No class: the hook asks the classifier (SmolLM2, whose greedy answer here is the start of
+    // a letter, not a label), and an answer that is not exactly a label sends the request to
+    // the sovereign group.
+    let asked = llm.chat_requests();
     let unclassified = chat(&proxy, None, "Draft a reply to the discharge letter.", false);
     assert_eq!(
         unclassified.header("x-litellm-model-id"),
@@ -268,6 +286,11 @@ fn the_proxy_sends_personal_to_smollm2_and_public_to_the_frontier() {
         unclassified.headers
     );
     assert_eq!(frontier.arrivals().len(), 1, "the unclassified request stayed sovereign");
+    assert_eq!(
+        answered(&llm, asked + 2),
+        asked + 2,
+        "SmolLM2 answered the classifier's question and then the request itself"
+    );
 
     drop(proxy);
     drop(llm);

@@ -19,6 +19,16 @@ pub struct Llm {
     child: Child,
     /// The OpenAI-compatible base URL, `http://127.0.0.1:PORT/v1`.
     pub url: String,
+    /// The server's output (`TRIPLANE_LLM_LOG`), uvicorn's access lines included.
+    pub log: PathBuf,
+}
+
+impl Llm {
+    /// How many chat completions the server has answered so far, from its access log.
+    pub fn chat_requests(&self) -> usize {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        log.lines().filter(|l| l.contains("\"POST /v1/chat/completions ")).count()
+    }
 }
 
 impl Drop for Llm {
@@ -31,7 +41,14 @@ impl Drop for Llm {
 /// Starts the SmolLM2 server on a free loopback port, with llama-cpp-python's `chat_format`
 /// when given (`TRIPLANE_LLM_CHAT_FORMAT`), and waits until it announces its URL.
 pub fn start_llm(chat_format: Option<&str>) -> Llm {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let log = std::env::temp_dir().join(format!(
+        "triplane-llm-{}-{}.log",
+        std::process::id(),
+        stamp.as_nanos()
+    ));
     let mut cmd = Command::new(repo().join("scripts/start-llm.sh"));
+    cmd.env("TRIPLANE_LLM_LOG", &log);
     if let Some(format) = chat_format {
         cmd.env("TRIPLANE_LLM_CHAT_FORMAT", format);
     }
@@ -54,7 +71,7 @@ pub fn start_llm(chat_format: Option<&str>) -> Llm {
         .trim()
         .to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "unexpected start-llm.sh output `{url}`");
-    Llm { child, url }
+    Llm { child, url, log }
 }
 
 /// The CLI of this very build (`target/debug`, where the test binary's `deps/` lives), or
