@@ -28,6 +28,16 @@ scripts/setup-srt.sh >/dev/null
 TAURI_DRIVER="$(scripts/setup-tauri-driver.sh)"
 export TAURI_DRIVER
 
+# CI clones the repository anew for every run, so `target/` would start empty each time. When
+# there is no `target/` yet, point it at a cache folder keyed by the compiler version: cargo's
+# own fingerprints keep it correct, and a warm run rebuilds only what changed.
+if [ ! -e target ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  cache="${TRIPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/triplane}"
+  shared="$cache/cargo-target-$(rustc -V | sha256sum | cut -c1-12)"
+  mkdir -p "$shared"
+  ln -s "$shared" target
+fi
+
 step "UI build (the app embeds ui/dist)"
 scripts/ui-build.sh
 
