@@ -13,7 +13,7 @@ pub use state::AppState;
 /// The IPC surface, declared once: Tauri's handler and the TypeScript bindings both come
 /// from this list.
 pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::{app, catalog, deployment, projects};
+    use commands::{app, catalog, deployment, projects, simulation};
     tauri_specta::Builder::<tauri::Wry>::new().commands(collect_commands![
         app::app_mark_first_paint,
         app::app_launch_file,
@@ -24,6 +24,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         projects::projects_list,
         projects::projects_open,
         projects::projects_create,
+        simulation::simulation_run,
     ])
 }
 

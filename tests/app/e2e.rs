@@ -4,7 +4,9 @@
 //!
 //! What it proves: for every component of two bundled examples the exposure badges in the DOM
 //! say what `triplane show --json` says for the same example; switching to French changes
-//! the labels to the French catalog's; a malformed file shows its positioned errors and
+//! the labels to the French catalog's; the Simulation section of `hybrid` with seed 42 shows
+//! the grade per plane, total flows and violation count of `triplane simulate --json`, in
+//! both languages; a malformed file shows its positioned errors and
 //! leaves the view as it was; a database from a newer Triplane is refused and left
 //! byte-for-byte unchanged; a locked database gives a message, and the retry works once the
 //! lock is gone. Each step leaves a screenshot under `test-output/app-e2e/`.
@@ -327,8 +329,92 @@ async fn examples_match_the_cli_in_both_languages(h: &Harness, db: &Path) {
         wait_for(&client, "html[lang=en]").await;
     }
 
+    simulation_matches_the_cli(h, &client).await;
     malformed_file_leaves_the_view(h, &client).await;
     client.close().await.unwrap();
+}
+
+/// Brings the Simulation section to the top of the view once its heat map has loaded, so the
+/// screenshot shows the report rather than the planes above it.
+async fn scroll_to_simulation(client: &Client) {
+    let script = "const img = document.querySelector('[data-testid=heatmap]'); \
+                  return img !== null && img.complete;";
+    let start = Instant::now();
+    while client.execute(script, vec![]).await.unwrap() != json!(true) {
+        assert!(start.elapsed() < WAIT, "the heat map did not load within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client
+        .execute(
+            "document.querySelector('[data-testid=simulation]').scrollIntoView({block: 'start'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// The Simulation section of `hybrid` with the default seed: the grade per plane, the total
+/// flows and the number of violations are those of `triplane simulate --json` for the same
+/// example and seed, in English and in French.
+async fn simulation_matches_the_cli(h: &Harness, client: &Client) {
+    wait_for(client, "[data-example='hybrid']").await.click().await.unwrap();
+    wait_for(client, ".plane-view[data-file='example:hybrid']").await;
+    let seed = wait_for(client, "[data-testid=simulation-seed]").await;
+    assert_eq!(seed.prop("value").await.unwrap().as_deref(), Some("42"), "the default seed");
+    wait_for(client, "[data-testid=simulation-run]").await.click().await.unwrap();
+    wait_for(client, "[data-testid=simulation-report][data-seed='42']").await;
+
+    let sim = h.cli_json(&["simulate", "--json", "example:hybrid", "--seed", "42"]);
+    let mut expected: Vec<(String, String)> = sim["scorecard"]["planes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain([&sim["scorecard"]["overall"]])
+        .map(|p| (p["plane"].as_str().unwrap().into(), p["grade"].as_str().unwrap().into()))
+        .collect();
+    expected.sort();
+    let mut grades = Vec::new();
+    for row in
+        client.find_all(Locator::Css("[data-testid=scorecard] tr[data-plane]")).await.unwrap()
+    {
+        let grade = row.find(Locator::Css("[data-testid=grade]")).await.unwrap();
+        grades.push((attr(&row, "data-plane").await, grade.text().await.unwrap()));
+    }
+    grades.sort();
+    assert_eq!(grades, expected, "grade per plane: DOM vs CLI");
+
+    let flows = wait_for(client, "[data-testid=total-flows]").await;
+    assert_eq!(attr(&flows, "data-value").await, sim["totals"]["flows"].to_string(), "total flows");
+    let violations = sim["violations"].as_array().unwrap().len();
+    let shown = client.find_all(Locator::Css("[data-testid=violation]")).await.unwrap().len();
+    assert_eq!(shown, violations, "number of violations: DOM vs CLI");
+    assert!(violations > 0, "hybrid sends personal data to a US model, which gdpr-strict forbids");
+    let heatmap = wait_for(client, "[data-testid=heatmap]").await;
+    assert!(
+        attr(&heatmap, "src").await.starts_with("data:image/svg+xml"),
+        "the heat map is our own SVG as a data: image, which the CSP allows"
+    );
+
+    scroll_to_simulation(client).await;
+    screenshot(client, "12-simulation-hybrid-en").await;
+
+    let fr = catalog("fr");
+    wait_for(client, "[data-lang=fr]").await.click().await.unwrap();
+    wait_for(client, "html[lang=fr]").await;
+    let title = wait_for(client, "#simulation-title").await.text().await.unwrap();
+    assert_eq!(title, fr["simulation"]["title"], "French title of the section");
+    let run = wait_for(client, "[data-testid=simulation-run]").await.text().await.unwrap();
+    assert_eq!(run, fr["simulation"]["run"], "French label of the run button");
+    let overall = wait_for(client, "tr[data-plane=overall] th").await.text().await.unwrap();
+    assert_eq!(overall, fr["simulation"]["overall"], "French label of the overall row");
+    let shown = client.find_all(Locator::Css("[data-testid=violation]")).await.unwrap().len();
+    assert_eq!(shown, violations, "the figures do not change with language");
+    scroll_to_simulation(client).await;
+    screenshot(client, "13-simulation-hybrid-fr").await;
+
+    wait_for(client, "[data-lang=en]").await.click().await.unwrap();
+    wait_for(client, "html[lang=en]").await;
 }
 
 /// The bundled examples: every `assets/examples/*.yaml`, embedded into the app at build time.

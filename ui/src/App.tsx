@@ -11,6 +11,7 @@ import { Header } from "./components/Header";
 import { OpenErrors } from "./components/OpenErrors";
 import { Sidebar, type Selection } from "./components/Sidebar";
 import { PlaneLanes } from "./views/PlaneLanes";
+import { Simulation } from "./views/Simulation";
 
 /** What the user tried to open and why it failed; the current view stays as it was. */
 export type OpenFailure = { file: string; error: WireError };
@@ -83,7 +84,12 @@ export function App() {
         <main className="main" aria-live="polite">
           {failure && <OpenErrors failure={failure} onDismiss={() => setFailure(null)} />}
           {view ? (
-            <PlaneLanes key={`${view.file}@${view.hash}`} view={view} />
+            <div key={`${view.file}@${view.hash}`}>
+              <PlaneLanes view={view} />
+              {/* A project's text stays in the store, so only examples and picked files can
+                  be simulated for now. FIXME: send a project's revision text too. */}
+              <Simulation file={view.file} text={openedText?.file === view.file ? openedText.text : null} />
+            </div>
           ) : (
             <section className="empty" aria-labelledby="empty-title">
               <h2 id="empty-title">{t("empty.title")}</h2>

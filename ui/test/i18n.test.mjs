@@ -17,6 +17,7 @@ export const SAME_IN_BOTH = new Map([
   ["kind.tunnel", "the French word is `tunnel`"],
   ["component.site", "the French word is `site`"],
   ["exposure.sources", "the French word is `sources`"],
+  ["simulation.title", "the French word is `simulation`"],
 ]);
 
 /** Flattens nested catalogs to `a.b.c` → string. */

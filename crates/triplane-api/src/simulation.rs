@@ -26,6 +26,30 @@ pub fn compare(paths: &[String], options: &Options) -> Result<Comparison, ApiErr
     Ok(triplane_sim::compare::compare(&reports, &personal))
 }
 
+/// Simulates a deployment the app has open and shapes the report for the Simulation view:
+/// `text` is the deployment text the web side sent (a picked file, a project revision) under
+/// the name `file`; without text, `file` must be `example:ID`. No path the web side names is
+/// ever read.
+pub fn view(
+    file: &str,
+    text: Option<&str>,
+    seed: u32,
+) -> Result<crate::view::SimulationView, ApiError> {
+    let d = match text {
+        Some(text) => deployment::load_text(file, text)?,
+        None if file.starts_with("example:") => deployment::load(file)?,
+        None => {
+            return Err(ApiError::usage(format!(
+                "`{file}` is not a bundled example; send the deployment text to simulate it"
+            )))
+        }
+    };
+
+    let options = Options { seed: u64::from(seed), ..Options::default() };
+    let report = triplane_sim::simulate(&d, &options)?;
+    Ok(crate::view::SimulationView::from(&report))
+}
+
 impl From<SimError> for ApiError {
     fn from(e: SimError) -> ApiError {
         let message = e.to_string();
@@ -117,4 +141,34 @@ pub struct MeasuredLatency {
     /// The figures the file gave (or none), now replaced.
     pub file_ttft_ms: Option<f64>,
     pub file_output_tokens_per_s: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_view_carries_the_reports_figures() {
+        let report = simulate("example:hybrid", &Options::default()).unwrap();
+        let view = view("example:hybrid", None, 42).unwrap();
+
+        let grades: Vec<(String, String)> = report
+            .scorecard
+            .planes
+            .iter()
+            .map(|p| (p.plane.clone(), p.grade.to_string()))
+            .collect();
+        let shown: Vec<(String, String)> =
+            view.scorecard.iter().map(|p| (p.plane.clone(), p.grade.clone())).collect();
+        assert_eq!(shown, grades, "the view is the report of the default seed");
+        assert_eq!(view.totals.flows, report.totals.flows as f64);
+        assert_eq!(view.violations.len(), report.violations.len());
+        assert!(view.heatmap_svg.starts_with("<svg"), "the heat map is an SVG document");
+    }
+
+    #[test]
+    fn the_app_view_reads_no_path_the_web_side_names() {
+        let e = view("/etc/passwd", None, 42).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::Usage, "only `example:ID` is loaded without text");
+    }
 }

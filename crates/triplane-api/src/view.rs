@@ -362,3 +362,139 @@ mod tests {
         );
     }
 }
+
+/// A simulation run as the Simulation view shows it: the figures of `triplane simulate
+/// --json` the view needs, and the exposure matrix drawn as an SVG heat map.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationView {
+    pub file: String,
+    pub seed: u32,
+    pub days: u32,
+    /// The three planes and connectivity, in the order of the report.
+    pub scorecard: Vec<PlaneScoreView>,
+    pub overall: PlaneScoreView,
+    pub totals: TotalsView,
+    /// Per currency, in currency order; no exchange rate is applied.
+    pub cost_per_month: Vec<CostView>,
+    /// Components with no price, so the cost is a lower bound when this is not empty.
+    pub unpriced: Vec<String>,
+    pub violations: Vec<ViolationView>,
+    /// The class × jurisdiction matrix of tokens, drawn by `triplane-report` (our own SVG,
+    /// no remote content), without a title so the UI captions it in the user's language.
+    pub heatmap_svg: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaneScoreView {
+    /// A plane, or `overall`.
+    pub plane: String,
+    pub grade: String,
+    pub exposure: ExposureStatusView,
+    pub exposed_to: Vec<String>,
+    /// `full-reproducibility`, `partial-logs`, `black-box` or `unknown`.
+    pub visibility: String,
+    pub jurisdictions: Vec<String>,
+}
+
+/// Counts over the whole run. Numbers cross as `f64` (JavaScript numbers); counts stay exact
+/// far beyond any simulated run.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TotalsView {
+    pub sessions: f64,
+    pub cycles: f64,
+    pub flows: f64,
+    pub tokens: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CostView {
+    pub currency: String,
+    pub amount: f64,
+}
+
+/// A policy rule broken during the run, with one hop that proves it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationView {
+    pub policy: String,
+    pub rule: String,
+    pub message: String,
+    /// Flows breaking the rule over the whole run.
+    pub flows: f64,
+    /// `from → to`.
+    pub hop: String,
+    pub classes: Vec<String>,
+    pub jurisdiction: String,
+}
+
+impl From<&triplane_sim::scorecard::PlaneScore> for PlaneScoreView {
+    fn from(s: &triplane_sim::scorecard::PlaneScore) -> PlaneScoreView {
+        PlaneScoreView {
+            plane: s.plane.clone(),
+            grade: s.grade.to_string(),
+            exposure: match s.exposure {
+                ExposureStatus::Exposed => ExposureStatusView::Exposed,
+                ExposureStatus::NotExposed => ExposureStatusView::NotExposed,
+                ExposureStatus::Unknown => ExposureStatusView::Unknown,
+            },
+            exposed_to: s.exposed_to.clone(),
+            visibility: s.visibility.clone(),
+            jurisdictions: s.jurisdictions.clone(),
+        }
+    }
+}
+
+impl From<&triplane_sim::SimReport> for SimulationView {
+    fn from(r: &triplane_sim::SimReport) -> SimulationView {
+        let heatmap_svg = triplane_report::exposure_heatmap_svg(
+            &r.matrix,
+            triplane_report::HeatmapValue::Tokens,
+            "",
+        );
+
+        SimulationView {
+            file: r.deployment.file.clone(),
+            // The app only sends `u32` seeds; a wider one is the CLI's.
+            seed: u32::try_from(r.seed).unwrap_or(u32::MAX),
+            days: r.days,
+            scorecard: r.scorecard.planes.iter().map(PlaneScoreView::from).collect(),
+            overall: PlaneScoreView::from(&r.scorecard.overall),
+            totals: TotalsView {
+                sessions: r.totals.sessions as f64,
+                cycles: r.totals.cycles as f64,
+                flows: r.totals.flows as f64,
+                tokens: r.totals.tokens as f64,
+            },
+            cost_per_month: r
+                .cost
+                .per_month
+                .iter()
+                .map(|(currency, amount)| CostView { currency: currency.clone(), amount: *amount })
+                .collect(),
+            unpriced: r.cost.unpriced.clone(),
+            violations: r
+                .violations
+                .iter()
+                .map(|v| ViolationView {
+                    policy: v.policy.clone(),
+                    rule: v.rule.clone(),
+                    message: v.message.clone(),
+                    flows: v.flows as f64,
+                    hop: v.proof.hop.clone(),
+                    classes: v.proof.classes.clone(),
+                    jurisdiction: v.proof.jurisdiction.clone(),
+                })
+                .collect(),
+            heatmap_svg,
+        }
+    }
+}

@@ -8,5 +8,6 @@ pub mod app;
 pub mod catalog;
 pub mod deployment;
 pub mod projects;
+pub mod simulation;
 
 include!("names.rs");

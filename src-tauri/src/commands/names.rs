@@ -10,4 +10,5 @@ pub const COMMANDS: &[&str] = &[
     "projects_list",
     "projects_open",
     "projects_create",
+    "simulation_run",
 ];

@@ -23,6 +23,11 @@ export const commands = {
 	projectsOpen: (id: number) => typedError<PlaneView_Serialize, WireError_Serialize>(__TAURI_INVOKE("projects_open", { id })),
 	/**  Keeps a deployment the user opened as a new project, with its text as the first revision. */
 	projectsCreate: (name: string, file: string, text: string) => typedError<ProjectSummary_Serialize, WireError_Serialize>(__TAURI_INVOKE("projects_create", { name, file, text })),
+	/**
+	 *  `text` is the deployment text the web side holds (a picked file, a project); without it
+	 *  `file` must be `example:ID`. This command reads no file.
+	 */
+	simulationRun: (file: string, text: string | null, seed: number) => typedError<SimulationView, WireError_Serialize>(__TAURI_INVOKE("simulation_run", { file, text, seed })),
 };
 
 /* Types */
@@ -106,6 +111,11 @@ export type ComponentView_Serialize = {
 	visibility: VisibilityView,
 };
 
+export type CostView = {
+	currency: string,
+	amount: number | null,
+};
+
 /**  One positioned problem in a deployment file. */
 export type DiagnosticView = DiagnosticView_Serialize | DiagnosticView_Deserialize;
 
@@ -182,6 +192,17 @@ export type LinkView = {
 	to: string,
 };
 
+export type PlaneScoreView = {
+	/**  A plane, or `overall`. */
+	plane: string,
+	grade: string,
+	exposure: ExposureStatusView,
+	exposedTo: string[],
+	/**  `full-reproducibility`, `partial-logs`, `black-box` or `unknown`. */
+	visibility: string,
+	jurisdictions: string[],
+};
+
 /**  A resolved deployment as the plane view shows it. */
 export type PlaneView = PlaneView_Serialize | PlaneView_Deserialize;
 
@@ -239,6 +260,30 @@ export type ReasonView = {
 	sources: SourceView[],
 };
 
+/**
+ *  A simulation run as the Simulation view shows it: the figures of `triplane simulate
+ *  --json` the view needs, and the exposure matrix drawn as an SVG heat map.
+ */
+export type SimulationView = {
+	file: string,
+	seed: number,
+	days: number,
+	/**  The three planes and connectivity, in the order of the report. */
+	scorecard: PlaneScoreView[],
+	overall: PlaneScoreView,
+	totals: TotalsView,
+	/**  Per currency, in currency order; no exchange rate is applied. */
+	costPerMonth: CostView[],
+	/**  Components with no price, so the cost is a lower bound when this is not empty. */
+	unpriced: string[],
+	violations: ViolationView[],
+	/**
+	 *  The class × jurisdiction matrix of tokens, drawn by `triplane-report` (our own SVG,
+	 *  no remote content), without a title so the UI captions it in the user's language.
+	 */
+	heatmapSvg: string,
+};
+
 export type SiteView = SiteView_Serialize | SiteView_Deserialize;
 
 export type SiteView_Deserialize = {
@@ -264,6 +309,30 @@ export type SourceView = {
 	url: string,
 	/**  The date the source was read, `YYYY-MM-DD`. */
 	seen: string,
+};
+
+/**
+ *  Counts over the whole run. Numbers cross as `f64` (JavaScript numbers); counts stay exact
+ *  far beyond any simulated run.
+ */
+export type TotalsView = {
+	sessions: number | null,
+	cycles: number | null,
+	flows: number | null,
+	tokens: number | null,
+};
+
+/**  A policy rule broken during the run, with one hop that proves it. */
+export type ViolationView = {
+	policy: string,
+	rule: string,
+	message: string,
+	/**  Flows breaking the rule over the whole run. */
+	flows: number | null,
+	/**  `from → to`. */
+	hop: string,
+	classes: string[],
+	jurisdiction: string,
 };
 
 export type VisibilityView = "black-box" | "partial-logs" | "full-reproducibility" | "unknown";

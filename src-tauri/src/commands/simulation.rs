@@ -1,0 +1,16 @@
+//! Simulation of the deployment the app has open.
+
+use triplane_api::simulation;
+use triplane_api::view::{SimulationView, WireError};
+
+/// `text` is the deployment text the web side holds (a picked file, a project); without it
+/// `file` must be `example:ID`. This command reads no file.
+#[tauri::command]
+#[specta::specta]
+pub fn simulation_run(
+    file: String,
+    text: Option<String>,
+    seed: u32,
+) -> Result<SimulationView, WireError> {
+    Ok(simulation::view(&file, text.as_deref(), seed)?)
+}
