@@ -25,6 +25,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         projects::projects_open,
         projects::projects_create,
         simulation::simulation_run,
+        simulation::simulation_compare,
     ])
 }
 

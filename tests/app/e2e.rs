@@ -6,7 +6,8 @@
 //! say what `triplane show --json` says for the same example; switching to French changes
 //! the labels to the French catalog's; the Simulation section of `hybrid` with seed 42 shows
 //! the grade per plane, total flows and violation count of `triplane simulate --json`, in
-//! both languages; a malformed file shows its positioned errors and
+//! both languages, and the Compare section lines four examples up as `triplane compare
+//! --json` does; a malformed file shows its positioned errors and
 //! leaves the view as it was; a database from a newer Triplane is refused and left
 //! byte-for-byte unchanged; a locked database gives a message, and the retry works once the
 //! lock is gone. Each step leaves a screenshot under `test-output/app-e2e/`.
@@ -330,8 +331,66 @@ async fn examples_match_the_cli_in_both_languages(h: &Harness, db: &Path) {
     }
 
     simulation_matches_the_cli(h, &client).await;
+    comparison_matches_the_cli(h, &client).await;
     malformed_file_leaves_the_view(h, &client).await;
     client.close().await.unwrap();
+}
+
+/// The Compare section with `hybrid` open and three more examples ticked: the grade per plane
+/// and the violated-rule count of each variant are those of `triplane compare --json`.
+async fn comparison_matches_the_cli(h: &Harness, client: &Client) {
+    let ids = ["hybrid", "frontier-only", "self-hosted-sandbox", "sovereign"];
+    let hybrid = wait_for(client, "[data-compare='hybrid']").await;
+    assert!(hybrid.is_selected().await.unwrap(), "the open example is ticked to start with");
+    for id in &ids[1..] {
+        wait_for(client, &format!("[data-compare='{id}']")).await.click().await.unwrap();
+    }
+    wait_for(client, "[data-testid=compare-run]").await.click().await.unwrap();
+    wait_for(client, "[data-testid=comparison][data-seed='42']").await;
+
+    let mut args = vec!["compare".to_string(), "--json".into(), "--seed".into(), "42".into()];
+    args.extend(ids.iter().map(|id| format!("example:{id}")));
+    let cli = h.cli_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut expected = BTreeSet::new();
+    for v in cli["variants"].as_array().unwrap() {
+        let file = v["file"].as_str().unwrap().to_string();
+        for (plane, grade) in v["grades"].as_object().unwrap() {
+            expected.insert((file.clone(), plane.clone(), grade.as_str().unwrap().to_string()));
+        }
+        expected.insert((file, "violations".into(), v["violations"].to_string()));
+    }
+    let mut shown = BTreeSet::new();
+    for row in client.find_all(Locator::Css("tr[data-variant]")).await.unwrap() {
+        let file = attr(&row, "data-variant").await;
+        for cell in row.find_all(Locator::Css("[data-grade-plane]")).await.unwrap() {
+            let plane = attr(&cell, "data-grade-plane").await;
+            shown.insert((file.clone(), plane, cell.text().await.unwrap()));
+        }
+        let violations = row.find(Locator::Css("[data-testid=variant-violations]")).await.unwrap();
+        shown.insert((file, "violations".into(), violations.text().await.unwrap()));
+    }
+    assert_eq!(shown, expected, "grades and violations per variant: DOM vs CLI");
+    scroll_to(client, "compare").await;
+    screenshot(client, "14-compare-en").await;
+
+    let fr = catalog("fr");
+    wait_for(client, "[data-lang=fr]").await.click().await.unwrap();
+    wait_for(client, "html[lang=fr]").await;
+    let title = wait_for(client, "#compare-title").await.text().await.unwrap();
+    assert_eq!(title, fr["compare"]["title"], "French title of the Compare section");
+    scroll_to(client, "compare").await;
+    screenshot(client, "15-compare-fr").await;
+
+    wait_for(client, "[data-lang=en]").await.click().await.unwrap();
+    wait_for(client, "html[lang=en]").await;
+}
+
+async fn scroll_to(client: &Client, testid: &str) {
+    let script = format!(
+        "document.querySelector('[data-testid={testid}]').scrollIntoView({{block: 'start'}})"
+    );
+    client.execute(&script, vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
 /// Brings the Simulation section to the top of the view once its heat map has loaded, so the

@@ -12,6 +12,7 @@ import { OpenErrors } from "./components/OpenErrors";
 import { Sidebar, type Selection } from "./components/Sidebar";
 import { PlaneLanes } from "./views/PlaneLanes";
 import { Simulation } from "./views/Simulation";
+import { Compare } from "./views/Compare";
 
 /** What the user tried to open and why it failed; the current view stays as it was. */
 export type OpenFailure = { file: string; error: WireError };
@@ -89,6 +90,12 @@ export function App() {
               {/* A project's text stays in the store, so only examples and picked files can
                   be simulated for now. FIXME: send a project's revision text too. */}
               <Simulation file={view.file} text={openedText?.file === view.file ? openedText.text : null} />
+              {examples && (
+                <Compare
+                  examples={examples}
+                  current={view.file.startsWith("example:") ? view.file.slice("example:".length) : null}
+                />
+              )}
             </div>
           ) : (
             <section className="empty" aria-labelledby="empty-title">

@@ -50,6 +50,17 @@ pub fn view(
     Ok(crate::view::SimulationView::from(&report))
 }
 
+/// Simulates two to four bundled examples (by ID) with the same seed for the Compare view.
+pub fn compare_view(ids: &[String], seed: u32) -> Result<crate::view::ComparisonView, ApiError> {
+    if !(2..=4).contains(&ids.len()) {
+        return Err(ApiError::usage(format!("compare two to four deployments, not {}", ids.len())));
+    }
+
+    let paths: Vec<String> = ids.iter().map(|id| format!("example:{id}")).collect();
+    let options = Options { seed: u64::from(seed), ..Options::default() };
+    Ok(crate::view::ComparisonView::from(&compare(&paths, &options)?))
+}
+
 impl From<SimError> for ApiError {
     fn from(e: SimError) -> ApiError {
         let message = e.to_string();
@@ -164,6 +175,17 @@ mod tests {
         assert_eq!(view.totals.flows, report.totals.flows as f64);
         assert_eq!(view.violations.len(), report.violations.len());
         assert!(view.heatmap_svg.starts_with("<svg"), "the heat map is an SVG document");
+    }
+
+    #[test]
+    fn the_compare_view_takes_two_to_four_examples() {
+        let one = compare_view(&["hybrid".to_string()], 42).unwrap_err();
+        assert_eq!(one.code, crate::ErrorCode::Usage, "one deployment is no comparison");
+
+        let ids = ["hybrid".to_string(), "sovereign".to_string()];
+        let view = compare_view(&ids, 42).unwrap();
+        assert_eq!(view.variants.len(), 2);
+        assert_eq!(view.variants[0].file, "example:hybrid");
     }
 
     #[test]

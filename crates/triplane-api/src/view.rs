@@ -498,3 +498,69 @@ impl From<&triplane_sim::SimReport> for SimulationView {
         }
     }
 }
+
+/// Two to four bundled examples simulated with the same seed, side by side.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ComparisonView {
+    pub seed: u32,
+    pub days: u32,
+    pub variants: Vec<VariantView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VariantView {
+    pub name: String,
+    pub file: String,
+    /// Per plane and `overall`, in plane-name order.
+    pub grades: Vec<GradeView>,
+    /// Violated rules, and the flows breaking them over the run.
+    pub violations: f64,
+    pub violating_flows: f64,
+    pub violated_rules: Vec<String>,
+    pub cost_per_month: Vec<CostView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GradeView {
+    pub plane: String,
+    pub grade: String,
+}
+
+impl From<&triplane_sim::compare::Comparison> for ComparisonView {
+    fn from(c: &triplane_sim::compare::Comparison) -> ComparisonView {
+        ComparisonView {
+            // The app only sends `u32` seeds; a wider one is the CLI's.
+            seed: u32::try_from(c.seed).unwrap_or(u32::MAX),
+            days: c.days,
+            variants: c
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    name: v.name.clone(),
+                    file: v.file.clone(),
+                    grades: v
+                        .grades
+                        .iter()
+                        .map(|(plane, g)| GradeView { plane: plane.clone(), grade: g.to_string() })
+                        .collect(),
+                    violations: v.violations as f64,
+                    violating_flows: v.violating_flows as f64,
+                    violated_rules: v.violated_rules.clone(),
+                    cost_per_month: v
+                        .cost_per_month
+                        .iter()
+                        .map(|(currency, amount)| CostView {
+                            currency: currency.clone(),
+                            amount: *amount,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

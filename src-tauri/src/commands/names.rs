@@ -11,4 +11,5 @@ pub const COMMANDS: &[&str] = &[
     "projects_open",
     "projects_create",
     "simulation_run",
+    "simulation_compare",
 ];

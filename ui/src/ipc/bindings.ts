@@ -28,6 +28,8 @@ export const commands = {
 	 *  `file` must be `example:ID`. This command reads no file.
 	 */
 	simulationRun: (file: string, text: string | null, seed: number) => typedError<SimulationView, WireError_Serialize>(__TAURI_INVOKE("simulation_run", { file, text, seed })),
+	/**  Two to four bundled examples by ID, simulated with the same seed. */
+	simulationCompare: (ids: string[], seed: number) => typedError<ComparisonView, WireError_Serialize>(__TAURI_INVOKE("simulation_compare", { ids, seed })),
 };
 
 /* Types */
@@ -68,6 +70,13 @@ export type ChainEntityView_Serialize = {
 };
 
 export type ChainRoleView = "operator" | "site-operator" | "parent" | "subprocessor";
+
+/**  Two to four bundled examples simulated with the same seed, side by side. */
+export type ComparisonView = {
+	seed: number,
+	days: number,
+	variants: VariantView[],
+};
 
 export type ComponentView = ComponentView_Serialize | ComponentView_Deserialize;
 
@@ -181,6 +190,11 @@ export type ExposureView = {
 	jurisdiction: string,
 	status: ExposureStatusView,
 	reasons: ReasonView[],
+};
+
+export type GradeView = {
+	plane: string,
+	grade: string,
 };
 
 /**  The lane a component sits in: the three planes, the connectivity between them, and users. */
@@ -320,6 +334,18 @@ export type TotalsView = {
 	cycles: number | null,
 	flows: number | null,
 	tokens: number | null,
+};
+
+export type VariantView = {
+	name: string,
+	file: string,
+	/**  Per plane and `overall`, in plane-name order. */
+	grades: GradeView[],
+	/**  Violated rules, and the flows breaking them over the run. */
+	violations: number | null,
+	violatingFlows: number | null,
+	violatedRules: string[],
+	costPerMonth: CostView[],
 };
 
 /**  A policy rule broken during the run, with one hop that proves it. */

@@ -1,6 +1,6 @@
 // Simulation: mirrors src-tauri/src/commands/simulation.rs.
 import { commands } from "./bindings";
-import type { SimulationView } from "./bindings";
+import type { ComparisonView, SimulationView } from "./bindings";
 import { outcome, type Outcome } from "./result";
 
 export type { SimulationView, PlaneScoreView, ViolationView } from "./bindings";
@@ -11,4 +11,11 @@ export type { SimulationView, PlaneScoreView, ViolationView } from "./bindings";
  */
 export function run(file: string, text: string | null, seed: number): Promise<Outcome<SimulationView>> {
   return outcome(commands.simulationRun(file, text, seed));
+}
+
+export type { ComparisonView, VariantView } from "./bindings";
+
+/** Simulates two to four bundled examples, by ID, with the same seed. */
+export function compare(ids: string[], seed: number): Promise<Outcome<ComparisonView>> {
+  return outcome(commands.simulationCompare(ids, seed));
 }
