@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use triplane_api::bench::{
-    self, Api, CancellationToken, Distribution, LatencyReport, LatencyRequest, LoadChoice,
-    Progress, RunDetail, RunRow, Summary,
+    self, Api, Distribution, LatencyReport, LatencyRequest, LoadChoice, Progress, RunDetail,
+    RunRow, Summary,
 };
 use triplane_api::ApiError;
 
@@ -193,31 +192,14 @@ fn latency(a: LatencyArgs) -> Result<u8, ApiError> {
         db: a.db,
     };
 
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| ApiError::runtime(format!("cannot start the async runtime: {e}")))?;
-    let report = runtime.block_on(async {
-        let cancel = CancellationToken::new();
-        let on_ctrl_c = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_ctrl_c.cancel();
-            }
-        });
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        let shown = bar.clone();
-        let result = bench::latency(&req, cancel, move |label: &str, p: &Progress| {
-            shown.set_prefix(label.to_owned());
-            shown.set_length(u64::from(p.planned.unwrap_or(p.sent)));
-            shown.set_position(u64::from(p.settled));
-            shown.set_message(format!("{} ok, {} failed, {:.1} s", p.ok, p.failed, p.elapsed_s));
+    let report = output::with_progress("", |cancel, bar| async move {
+        bench::latency(&req, cancel, move |label: &str, p: &Progress| {
+            bar.set_prefix(label.to_owned());
+            bar.set_length(u64::from(p.planned.unwrap_or(p.sent)));
+            bar.set_position(u64::from(p.settled));
+            bar.set_message(format!("{} ok, {} failed, {:.1} s", p.ok, p.failed, p.elapsed_s));
         })
-        .await;
-        bar.finish_and_clear();
-        result
+        .await
     })?;
 
     if a.json {

@@ -21,3 +21,32 @@ pub fn fail(e: &ApiError) -> ExitCode {
     eprintln!("error: {}", e.message);
     ExitCode::from(e.code.exit_code() as u8)
 }
+
+/// Runs a long async use case on a tokio runtime with a progress bar on stderr (prefix,
+/// bar, `pos/len`, message). Ctrl-C cancels the token; the use case keeps what it measured.
+pub fn with_progress<T, F, Fut>(prefix: &str, job: F) -> Result<T, ApiError>
+where
+    F: FnOnce(triplane_api::bench::CancellationToken, indicatif::ProgressBar) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| ApiError::runtime(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let cancel = triplane_api::bench::CancellationToken::new();
+        let on_ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_ctrl_c.cancel();
+            }
+        });
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_prefix(prefix.to_owned());
+        let result = job(cancel, bar.clone()).await;
+        bar.finish_and_clear();
+        result
+    })
+}

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
-use triplane_api::bench::{Api, CancellationToken};
+use triplane_api::bench::Api;
 use triplane_api::quality::{
     self, Comparison, ModelChoice, Progress, QualityRequest, QualitySummary, Regrade,
 };
@@ -139,31 +138,13 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
         db: a.db,
     };
 
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| ApiError::runtime(format!("cannot start the async runtime: {e}")))?;
-    let report = runtime.block_on(async {
-        let cancel = CancellationToken::new();
-        let on_ctrl_c = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_ctrl_c.cancel();
-            }
-        });
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_prefix(req.suite.clone());
-        let shown = bar.clone();
-        let result = quality::run(&req, cancel, &move |p: &Progress| {
-            shown.set_length(u64::from(p.planned));
-            shown.set_position(u64::from(p.done));
-            shown.set_message(format!("{} passed", p.passed));
+    let report = output::with_progress(&req.suite.clone(), |cancel, bar| async move {
+        quality::run(&req, cancel, &move |p: &Progress| {
+            bar.set_length(u64::from(p.planned));
+            bar.set_position(u64::from(p.done));
+            bar.set_message(format!("{} passed", p.passed));
         })
-        .await;
-        bar.finish_and_clear();
-        result
+        .await
     })?;
 
     if a.json {
