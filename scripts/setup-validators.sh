@@ -1,19 +1,7 @@
 #!/usr/bin/env bash
 # Installs the offline checkers the export system tests run (kubernetes-validate,
-# check-jsonschema) and PyPI `mcp` for the test MCP server, into a virtualenv cached outside
-# the clone, keyed by the lock file's hash. Prints the venv path on stdout.
+# check-jsonschema) and PyPI `mcp` for the test MCP server into a cached virtualenv; prints
+# its path.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-lock="$here/validators-requirements.txt"
-key="$(sha256sum "$lock" | cut -c1-16)"
-cache="${TRIPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/triplane}"
-venv="$cache/validators-venv-$key"
-if [ ! -f "$venv/.complete" ]; then
-  rm -rf "$venv"
-  mkdir -p "$cache"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --quiet --upgrade pip >&2
-  "$venv/bin/pip" install --quiet -r "$lock" >&2
-  touch "$venv/.complete"
-fi
-echo "$venv"
+exec "$here/cached-venv.sh" validators "$here/validators-requirements.txt"
