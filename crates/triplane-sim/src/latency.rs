@@ -1,7 +1,8 @@
 //! Latency figures: each component's own (from the catalog or the file), defaults where
 //! neither gives one, and the network round trip between two sites from the table in
-//! `docs/simulation.md`. Benchmark runs, when the store holds them, will replace the
-//! catalog figures (FIXME: not wired yet; the simulation reads catalog figures only).
+//! `docs/simulation.md`. Measured figures reach this module as component overrides:
+//! `triplane simulate --db` (in `triplane-api`) puts a candidate's latest latency run in
+//! place of the catalog's figures before the engine sees the deployment.
 
 use triplane_model::{in_eu_eea, Component, ComponentKind};
 
