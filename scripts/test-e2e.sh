@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of the real desktop app through WebDriver (tests/app/e2e.rs): installs what
+# End-to-end tests of the real desktop app through WebDriver (tests/app/*.rs): installs what
 # it needs (Debian packages, tauri-driver), builds the UI, the app and the CLI, runs the UI's
 # language check, then drives the app. Screenshots land in test-output/app-e2e/.
 set -euo pipefail
@@ -11,6 +11,9 @@ driver=$(scripts/setup-tauri-driver.sh)
 scripts/ui-build.sh
 (cd ui && npm test >&2)
 cargo build -p triplane-app -p triplane-cli
-TAURI_DRIVER="$driver" cargo test -p triplane-systests --test app -- --nocapture
+# Every `[[test]]` of tests/Cargo.toml whose name starts with `app` drives the app.
+tests=$(sed -n 's/^name = "\(app[a-z_]*\)"$/--test \1/p' tests/Cargo.toml)
+# shellcheck disable=SC2086
+TAURI_DRIVER="$driver" cargo test -p triplane-systests $tests -- --nocapture
 
 echo "test-e2e: passed in $(( $(date +%s) - start )) s" >&2

@@ -1,6 +1,6 @@
 //! The real desktop app driven through WebDriver: `tauri-driver` in front of Debian's
-//! `WebKitWebDriver`, under `Xvfb` when there is no display. Run by `scripts/test-e2e.sh`,
-//! which builds the UI, the app and the CLI first.
+//! `WebKitWebDriver`, under `Xvfb` when there is no display (`tests/src/app_driver.rs`). Run
+//! by `scripts/test-e2e.sh`, which builds the UI, the app and the CLI first.
 //!
 //! What it proves: for every component of two bundled examples the exposure badges in the DOM
 //! say what `triplane show --json` says for the same example; switching to French changes
@@ -15,188 +15,12 @@
 //! Missing tools fail the test with the script that installs them; it never skips.
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-
-const TAURI_DRIVER_VERSION: &str = "2.1.0";
-
-/// How long the UI gets to reach a state. Generous: the machine may be shared with builds.
-const WAIT: Duration = Duration::from_secs(30);
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn out_dir() -> PathBuf {
-    let dir = workspace().join("test-output/app-e2e");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `target/debug` of this very build: the test binary lives in its `deps/`.
-fn target_debug() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
-}
-
-fn required_binary(env: &str, default: PathBuf, how: &str) -> PathBuf {
-    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or(default);
-    assert!(path.is_file(), "`{}` is missing ({env} to override); {how}", path.display());
-    path
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| Path::new(d).join(name))
-        .find(|p| p.is_file())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Child processes killed when the test ends, passed or failed.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for child in self.0.iter_mut().rev() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-struct Harness {
-    driver_url: String,
-    app: PathBuf,
-    cli: PathBuf,
-    _processes: Processes,
-}
-
-impl Harness {
-    fn start() -> Harness {
-        let build = "build it with `scripts/test-e2e.sh`";
-        let app = required_binary("TRIPLANE_APP_BIN", target_debug().join("triplane-app"), build);
-        let cli = required_binary("TRIPLANE_CLI_BIN", target_debug().join("triplane"), build);
-        let home = std::env::var("HOME").unwrap_or_default();
-        let cached = PathBuf::from(home)
-            .join(format!(".cache/triplane/tauri-driver-{TAURI_DRIVER_VERSION}/bin/tauri-driver"));
-        let driver = std::env::var_os("TAURI_DRIVER")
-            .map(PathBuf::from)
-            .or_else(|| cached.is_file().then_some(cached))
-            .or_else(|| on_path("tauri-driver"))
-            .unwrap_or_else(|| {
-                panic!("`tauri-driver` is missing; install it with `scripts/setup-tauri-driver.sh`")
-            });
-        let native = on_path("WebKitWebDriver").unwrap_or_else(|| {
-            panic!(
-                "`WebKitWebDriver` is missing (Debian `webkit2gtk-driver`); install it with \
-                 `scripts/setup-debian.sh`"
-            )
-        });
-
-        let mut processes = Processes(Vec::new());
-        let display = match std::env::var("DISPLAY") {
-            Ok(d) if !d.is_empty() => d,
-            _ => {
-                let xvfb = on_path("Xvfb").unwrap_or_else(|| {
-                    panic!("`Xvfb` is missing (Debian `xvfb`); install it with `scripts/setup-debian.sh`")
-                });
-                // The first display number no X server holds a socket for.
-                let n = (90..190)
-                    .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
-                    .expect("a free X display number between :90 and :189");
-                let display = format!(":{n}");
-                let child = Command::new(xvfb)
-                    .args([display.as_str(), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("starting Xvfb");
-                processes.0.push(child);
-                std::thread::sleep(Duration::from_millis(700));
-                display
-            }
-        };
-
-        let port = free_port();
-        let native_port = free_port();
-        let log = std::fs::File::create(out_dir().join("tauri-driver.log")).unwrap();
-        let child = Command::new(driver)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .arg("--native-driver")
-            .arg(native)
-            .env("DISPLAY", &display)
-            // The app's own stderr (first-paint marker, tracing) lands in the driver's log.
-            .env("RUST_LOG", "info")
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("starting tauri-driver");
-        processes.0.push(child);
-
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Harness { driver_url: format!("http://127.0.0.1:{port}"), app, cli, _processes: processes }
-    }
-
-    /// A new app window started with `args`, in English.
-    async fn session(&self, args: &[&str]) -> Client {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({"application": self.app, "args": args}));
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&self.driver_url)
-            .await
-            .unwrap_or_else(|e| panic!("no WebDriver session with the app: {e}"));
-        // The language persists in local storage; every session starts from English.
-        wait_for(&client, "[data-lang=en]").await.click().await.unwrap();
-        wait_for(&client, "html[lang=en]").await;
-        client
-    }
-
-    fn cli_json(&self, args: &[&str]) -> Value {
-        let out = Command::new(&self.cli).args(args).output().expect("running the triplane CLI");
-        assert!(
-            out.status.code().is_some_and(|c| c <= 1),
-            "`triplane {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("the CLI prints JSON")
-    }
-}
-
-async fn wait_for(client: &Client, css: &str) -> Element {
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("`{css}` did not appear within {WAIT:?}: {e}"))
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("taking a screenshot");
-    std::fs::write(out_dir().join(format!("{name}.png")), png).unwrap();
-}
-
-async fn attr(e: &Element, name: &str) -> String {
-    e.attr(name).await.unwrap().unwrap_or_else(|| panic!("element lacks `{name}`"))
-}
+use triplane_systests::app_driver::*;
 
 /// `(component, law, status)` for every badge in the DOM.
 async fn dom_exposure(client: &Client) -> BTreeSet<(String, String, String)> {
@@ -226,8 +50,7 @@ fn cli_exposure(show: &Value) -> BTreeSet<(String, String, String)> {
 }
 
 fn catalog(lang: &str) -> Value {
-    let path = workspace().join(format!("ui/src/i18n/{lang}.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    ui_catalog(lang)
 }
 
 /// Two examples with different exposure, when the bundle has them; else the first two.
@@ -340,6 +163,7 @@ async fn examples_match_the_cli_in_both_languages(h: &Harness, db: &Path) {
 /// and the violated-rule count of each variant are those of `triplane compare --json`.
 async fn comparison_matches_the_cli(h: &Harness, client: &Client) {
     let ids = ["hybrid", "frontier-only", "self-hosted-sandbox", "sovereign"];
+    open_tab(client, "compare").await;
     let hybrid = wait_for(client, "[data-compare='hybrid']").await;
     assert!(hybrid.is_selected().await.unwrap(), "the open example is ticked to start with");
     for id in &ids[1..] {
@@ -419,6 +243,7 @@ async fn scroll_to_simulation(client: &Client) {
 async fn simulation_matches_the_cli(h: &Harness, client: &Client) {
     wait_for(client, "[data-example='hybrid']").await.click().await.unwrap();
     wait_for(client, ".plane-view[data-file='example:hybrid']").await;
+    open_tab(client, "simulation").await;
     let seed = wait_for(client, "[data-testid=simulation-seed]").await;
     assert_eq!(seed.prop("value").await.unwrap().as_deref(), Some("42"), "the default seed");
     wait_for(client, "[data-testid=simulation-run]").await.click().await.unwrap();
@@ -491,6 +316,7 @@ fn examples_list() -> Value {
 }
 
 async fn malformed_file_leaves_the_view(h: &Harness, client: &Client) {
+    open_tab(client, "overview").await;
     let before = attr(&wait_for(client, ".plane-view").await, "data-file").await;
     let file = workspace().join("tests/fixtures/deployments/malformed.yaml");
     let report = h.cli_json(&["check", "--json", file.to_str().unwrap()]);

@@ -1,6 +1,7 @@
 //! Shared helpers for the system tests: the fault server, the SmolLM2 server they start
 //! through `scripts/start-llm.sh`, and the path of the `triplane` binary they drive.
 
+pub mod app_driver;
 pub mod fault_server;
 
 use std::io::{BufRead, BufReader};

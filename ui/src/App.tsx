@@ -10,9 +10,7 @@ import type { WireError } from "./ipc/result";
 import { Header } from "./components/Header";
 import { OpenErrors } from "./components/OpenErrors";
 import { Sidebar, type Selection } from "./components/Sidebar";
-import { PlaneLanes } from "./views/PlaneLanes";
-import { Simulation } from "./views/Simulation";
-import { Compare } from "./views/Compare";
+import { DEPLOYMENT_TABS, PAGES } from "./views/registry";
 
 /** What the user tried to open and why it failed; the current view stays as it was. */
 export type OpenFailure = { file: string; error: WireError };
@@ -28,6 +26,8 @@ export function App() {
   const [view, setView] = useState<PlaneView | null>(null);
   const [openedText, setOpenedText] = useState<OpenedText | null>(null);
   const [failure, setFailure] = useState<OpenFailure | null>(null);
+  const [page, setPage] = useState<string>("deployments");
+  const [tab, setTab] = useState<string>(DEPLOYMENT_TABS[0]!.id);
   const marked = useRef(false);
 
   useEffect(() => {
@@ -70,41 +70,82 @@ export function App() {
     [],
   );
 
+  const onEdit = useCallback(
+    async (text: string): Promise<WireError | null> => {
+      if (!view) return null;
+      const r = await deploymentIpc.openText(view.file, text);
+      if (!r.ok) return r.error;
+      setView(r.value);
+      setOpenedText({ file: r.value.file, text });
+      return null;
+    },
+    [view],
+  );
+
+  const current = PAGES.find((p) => p.id === page);
+  const activeTab = DEPLOYMENT_TABS.find((x) => x.id === tab) ?? DEPLOYMENT_TABS[0]!;
+
   return (
     <div className="app">
-      <Header />
-      <div className="body">
-        <Sidebar
-          examples={examples}
-          examplesError={examplesError}
-          selection={selection}
-          openedText={openedText}
-          onOpened={show}
-          onKept={(sel) => setSelection(sel)}
-        />
-        <main className="main" aria-live="polite">
-          {failure && <OpenErrors failure={failure} onDismiss={() => setFailure(null)} />}
-          {view ? (
-            <div key={`${view.file}@${view.hash}`}>
-              <PlaneLanes view={view} />
-              {/* A project's text stays in the store, so only examples and picked files can
-                  be simulated for now. FIXME: send a project's revision text too. */}
-              <Simulation file={view.file} text={openedText?.file === view.file ? openedText.text : null} />
-              {examples && (
-                <Compare
-                  examples={examples}
-                  current={view.file.startsWith("example:") ? view.file.slice("example:".length) : null}
-                />
-              )}
-            </div>
-          ) : (
-            <section className="empty" aria-labelledby="empty-title">
-              <h2 id="empty-title">{t("empty.title")}</h2>
-              <p>{t("empty.body")}</p>
-            </section>
-          )}
+      <Header page={page} onPage={setPage} />
+      {current ? (
+        <main className="main page" data-page={current.id} aria-live="polite">
+          {current.render()}
         </main>
-      </div>
+      ) : (
+        <div className="body">
+          <Sidebar
+            examples={examples}
+            examplesError={examplesError}
+            selection={selection}
+            openedText={openedText}
+            onOpened={show}
+            onKept={(sel) => setSelection(sel)}
+          />
+          <main className="main" aria-live="polite">
+            {failure && <OpenErrors failure={failure} onDismiss={() => setFailure(null)} />}
+            {view ? (
+              <>
+                <nav className="tabs" role="tablist" aria-label={t("tabs.label")}>
+                  {DEPLOYMENT_TABS.map((x) => (
+                    <button
+                      key={x.id}
+                      type="button"
+                      role="tab"
+                      id={`tab-${x.id}`}
+                      data-tab={x.id}
+                      aria-selected={x.id === activeTab.id}
+                      aria-controls="tab-panel"
+                      onClick={() => setTab(x.id)}
+                    >
+                      {t(x.label)}
+                    </button>
+                  ))}
+                </nav>
+                <div
+                  id="tab-panel"
+                  role="tabpanel"
+                  aria-labelledby={`tab-${activeTab.id}`}
+                  data-tab-panel={activeTab.id}
+                  key={view.file}
+                >
+                  {activeTab.render({
+                    view,
+                    text: openedText?.file === view.file ? openedText.text : null,
+                    examples,
+                    onEdit,
+                  })}
+                </div>
+              </>
+            ) : (
+              <section className="empty" aria-labelledby="empty-title">
+                <h2 id="empty-title">{t("empty.title")}</h2>
+                <p>{t("empty.body")}</p>
+              </section>
+            )}
+          </main>
+        </div>
+      )}
     </div>
   );
 }

@@ -9,7 +9,19 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, "..", "src");
-const load = (lang) => JSON.parse(readFileSync(join(src, "i18n", `${lang}.json`), "utf8"));
+/** A language's catalog: every `i18n/<lang>/*.json` merged; a top-level key defined twice fails. */
+const load = (lang) => {
+  const dir = join(src, "i18n", lang);
+  const out = {};
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const part = JSON.parse(readFileSync(join(dir, f), "utf8"));
+    for (const k of Object.keys(part)) {
+      if (k in out) throw new Error(`i18n/${lang}/${f} defines \`${k}\` again`);
+      out[k] = part[k];
+    }
+  }
+  return out;
+};
 
 /** Keys whose French text may equal the English one, each with the reason. */
 export const SAME_IN_BOTH = new Map([
@@ -18,6 +30,7 @@ export const SAME_IN_BOTH = new Map([
   ["component.site", "the French word is `site`"],
   ["exposure.sources", "the French word is `sources`"],
   ["simulation.title", "the French word is `simulation`"],
+  ["tabs.simulation", "the French word is `simulation`"],
 ]);
 
 /** Flattens nested catalogs to `a.b.c` → string. */

@@ -3,8 +3,16 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
-import en from "./en.json";
-import fr from "./fr.json";
+// One file per view under `en/` and `fr/`, each with its own top-level keys, merged here.
+// `ui/test/i18n.test.mjs` checks that no two files define the same top-level key.
+type Catalog = Record<string, unknown>;
+function merge(files: Record<string, unknown>): Catalog {
+  const out: Catalog = {};
+  for (const mod of Object.values(files)) Object.assign(out, (mod as { default: Catalog }).default);
+  return out;
+}
+const en = merge(import.meta.glob("./en/*.json", { eager: true }));
+const fr = merge(import.meta.glob("./fr/*.json", { eager: true }));
 
 export const LANGUAGES = ["en", "fr"] as const;
 export type Language = (typeof LANGUAGES)[number];
