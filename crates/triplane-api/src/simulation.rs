@@ -1,17 +1,53 @@
 //! Simulation use cases: simulate one deployment, compare several. Both faces call these;
 //! the engine itself lives in `triplane-sim` and does no I/O.
 
+use std::sync::atomic::AtomicBool;
+
 use triplane_sim::compare::Comparison;
-use triplane_sim::{SimError, SimReport};
+use triplane_sim::{Control, PolicySet, SimError, SimReport};
 
-use crate::{deployment, ApiError};
+use crate::{deployment, ApiError, ErrorCode};
 
-pub use triplane_sim::{Options, DEFAULT_SEED};
+pub use triplane_sim::{Options, Progress, DEFAULT_SEED};
 
 /// Loads `path` (or `example:NAME`) and simulates it.
 pub fn simulate(path: &str, options: &Options) -> Result<SimReport, ApiError> {
     let d = deployment::load(path)?;
     triplane_sim::simulate(&d, options).map_err(ApiError::from)
+}
+
+/// Like [`simulate`], but the caller can stop the run and follow it: a long run (many
+/// `days`, a big workload) belongs off the UI thread, e.g. in `spawn_blocking`.
+///
+/// - `cancel`: set it (`store(true, Relaxed)`) from any thread to stop the run; it is looked
+///   at every [`triplane_sim::CHECK_EVERY_SESSIONS`] sessions, so the call returns within
+///   milliseconds with an [`ApiError`] whose code is [`ErrorCode::Cancelled`] and no partial
+///   report. A flag already set before the call cancels it before the first session.
+/// - `progress`: called on the simulating thread with the sessions simulated so far and the
+///   fraction done (0 to 1, never decreasing), at most about a thousand times per call and
+///   once more with exactly 1 when the run completes. Keep it cheap: forward the value (a
+///   Tauri `Channel` send, a terminal redraw) and return.
+///
+/// For the same file and options the report equals [`simulate`]'s, byte for byte.
+pub fn simulate_controlled(
+    path: &str,
+    options: &Options,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(Progress),
+) -> Result<SimReport, ApiError> {
+    let d = deployment::load(path)?;
+    run_controlled(&d, options, cancel, &mut progress)
+}
+
+fn run_controlled(
+    d: &triplane_model::Deployment,
+    options: &Options,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SimReport, ApiError> {
+    let policies = PolicySet::builtin()?;
+    let mut control = Control::new(cancel, progress);
+    Ok(triplane_sim::simulate_controlled(d, options, &policies, &mut control)?)
 }
 
 /// Simulates each file with the same options and lines them up.
@@ -35,6 +71,23 @@ pub fn view(
     text: Option<&str>,
     seed: u32,
 ) -> Result<crate::view::SimulationView, ApiError> {
+    let options = Options { seed: u64::from(seed), ..Options::default() };
+    let never = AtomicBool::new(false);
+    view_controlled(file, text, &options, &never, |_| {})
+}
+
+/// [`view`] with any [`Options`] (days, scenario), a cancel flag and a progress callback,
+/// which behave as in [`simulate_controlled`]: set `cancel` to get an error with code
+/// [`ErrorCode::Cancelled`] within milliseconds; `progress` gets the fraction done (0 to 1,
+/// never decreasing, exactly 1 at the end) at most about a thousand times. `file` and `text`
+/// are read as in [`view`]: no path the web side names is ever read.
+pub fn view_controlled(
+    file: &str,
+    text: Option<&str>,
+    options: &Options,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(Progress),
+) -> Result<crate::view::SimulationView, ApiError> {
     let d = match text {
         Some(text) => deployment::load_text(file, text)?,
         None if file.starts_with("example:") => deployment::load(file)?,
@@ -45,8 +98,7 @@ pub fn view(
         }
     };
 
-    let options = Options { seed: u64::from(seed), ..Options::default() };
-    let report = triplane_sim::simulate(&d, &options)?;
+    let report = run_controlled(&d, options, cancel, &mut progress)?;
     Ok(crate::view::SimulationView::from(&report))
 }
 
@@ -74,6 +126,7 @@ impl From<SimError> for ApiError {
             SimError::TooLarge { .. } => {
                 ApiError::usage(format!("{message}; simulate fewer days or a smaller workload"))
             }
+            SimError::Cancelled => ApiError::new(ErrorCode::Cancelled, message),
         }
     }
 }
@@ -92,7 +145,8 @@ pub struct MeasuredClassifier {
 
 /// Like [`simulate`], but when the deployment's router has a classifier whose component id is
 /// a candidate with a completed classification run in `db`, the latest such run's measured
-/// false-negative and false-positive rates replace the file's.
+/// false-negative and false-positive rates replace the file's: per data class for the draws
+/// (a request's deciding class picks the rates), all classes together for the report.
 ///
 /// Likewise, each model component whose id is a candidate with a completed latency run
 /// takes that run's p50 TTFT and decode rate instead of the file's figures; the third
@@ -128,8 +182,20 @@ pub fn simulate_with_store(
         }
     }
     let mut measured = None;
+    let mut options = options.clone();
+    let classes: Vec<(String, u8)> =
+        d.data_classes.iter().map(|c| (c.id.clone(), c.rank)).collect();
     if let Some(c) = d.routing.as_mut().and_then(|r| r.classifier.as_mut()) {
-        if let Some(rates) = crate::quality::classifier_rates(&store, &c.component)? {
+        if let Some(rates) = crate::quality::classifier_rates(&store, &c.component, &classes)? {
+            options.class_miss_rates = rates
+                .per_class_router
+                .iter()
+                .map(|r| triplane_sim::plan::ClassMissRates {
+                    class: r.label.clone(),
+                    false_negative_rate: r.false_negative_rate,
+                    false_positive_rate: r.false_positive_rate,
+                })
+                .collect();
             measured = Some(MeasuredClassifier {
                 component: c.component.clone(),
                 file_false_negative_rate: c.false_negative_rate,
@@ -140,7 +206,7 @@ pub fn simulate_with_store(
             c.false_positive_rate = rates.router.false_positive_rate;
         }
     }
-    Ok((triplane_sim::simulate(&d, options)?, measured, latencies))
+    Ok((triplane_sim::simulate(&d, &options)?, measured, latencies))
 }
 
 /// Latency figures a simulation took from a stored latency run instead of the file.
@@ -186,6 +252,65 @@ mod tests {
         let view = compare_view(&ids, 42).unwrap();
         assert_eq!(view.variants.len(), 2);
         assert_eq!(view.variants[0].file, "example:hybrid");
+    }
+
+    #[test]
+    fn a_controlled_run_reports_rising_progress_and_the_same_report() {
+        let options = Options { days: 3, ..Options::default() };
+        let plain = simulate("example:hybrid", &options).unwrap();
+
+        let mut seen = Vec::new();
+        let never = AtomicBool::new(false);
+        let got =
+            simulate_controlled("example:hybrid", &options, &never, |p| seen.push(p)).unwrap();
+        assert_eq!(got, plain, "following a run must not change its report");
+        assert!(seen.len() > 2, "three days of hybrid report progress more than twice: {seen:?}");
+        assert!(
+            seen.windows(2)
+                .all(|w| w[0].fraction <= w[1].fraction && w[0].sessions <= w[1].sessions),
+            "progress never goes back: {seen:?}"
+        );
+        let last = seen.last().unwrap();
+        assert_eq!(last.fraction, 1.0, "a completed run ends at exactly 1");
+        assert_eq!(last.sessions, plain.totals.sessions, "the last call counts every session");
+    }
+
+    #[test]
+    fn setting_the_cancel_flag_stops_a_run_with_the_cancelled_code() {
+        let cancel = AtomicBool::new(true);
+        let e = simulate_controlled("example:hybrid", &Options::default(), &cancel, |_| {})
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled, "a flag set before the call cancels it: {e}");
+
+        // Cancel from the middle of a year, as the app's Cancel button does from another thread.
+        let cancel = AtomicBool::new(false);
+        let year = Options { days: 365, ..Options::default() };
+        let mut last = 0.0;
+        let e = simulate_controlled("example:mcp-tunnel", &year, &cancel, |p| {
+            last = p.fraction;
+            if p.fraction >= 0.01 {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled, "{e}");
+        assert!(last < 0.05, "the run stopped soon after the flag was set, at {last}");
+    }
+
+    #[test]
+    fn the_controlled_view_takes_days_and_a_scenario() {
+        let options =
+            Options { days: 2, scenario: Some("dpf-annulled".into()), ..Options::default() };
+        let never = AtomicBool::new(false);
+        let mut fractions = Vec::new();
+        let view = view_controlled("example:hybrid", None, &options, &never, |p| {
+            fractions.push(p.fraction)
+        })
+        .unwrap();
+        let report = simulate("example:hybrid", &options).unwrap();
+        assert_eq!(view.totals.flows, report.totals.flows as f64);
+        assert!(fractions.iter().any(|f| (0.4..0.6).contains(f)), "two runs: half-way shows");
+        assert_eq!(fractions.last(), Some(&1.0));
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub enum SimError {
     #[error("{message}")]
     Options { message: String },
 
+    /// The caller set the cancel flag of [`crate::Control`] while the run was going.
+    #[error("the simulation was cancelled")]
+    Cancelled,
+
     /// The run would take longer than anyone should wait.
     #[error("the workload would simulate about {flows:.2e} flows, above the limit of {limit:.0e}")]
     TooLarge { flows: f64, limit: f64 },

@@ -22,9 +22,13 @@ pub mod policy;
 pub mod report;
 pub mod scenario;
 pub mod scorecard;
+pub mod session;
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use serde_json::Value;
 use triplane_model::Deployment;
 
@@ -47,11 +51,75 @@ pub struct Options {
     pub days: u32,
     /// A scenario name (see [`scenario`]).
     pub scenario: Option<String>,
+    /// The router classifier's miss rates per data class, measured by a classification run;
+    /// they replace the file's two rates for the classes they name.
+    pub class_miss_rates: Vec<plan::ClassMissRates>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { seed: DEFAULT_SEED, days: 1, scenario: None }
+        Options { seed: DEFAULT_SEED, days: 1, scenario: None, class_miss_rates: Vec::new() }
+    }
+}
+
+/// How far a run has got, as handed to the `progress` callback of [`simulate_controlled`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Progress {
+    /// Sessions simulated so far. A scenario runs the deployment twice (before and after),
+    /// and this counts the sessions of both runs.
+    pub sessions: u64,
+    /// Share of the work done, from 0 to 1. It never decreases, and the last call of a run
+    /// that was not cancelled has exactly 1.
+    pub fraction: f64,
+}
+
+/// Sessions between two looks at the cancel flag. A session is a few hundred flows at most
+/// in the bundled examples, so a cancel is seen within about a millisecond, and one relaxed
+/// atomic load per this many sessions costs nothing measurable.
+pub const CHECK_EVERY_SESSIONS: u64 = 256;
+
+/// A cancel flag and a progress callback for a long run.
+pub struct Control<'a> {
+    cancel: &'a AtomicBool,
+    progress: &'a mut dyn FnMut(Progress),
+    /// Runs this simulation makes (two with a scenario) and the index of the current one.
+    runs: u32,
+    run: u32,
+    sessions: u64,
+    /// Last fraction reported, in thousandths, so the callback runs about a thousand times
+    /// per simulation at most, however many sessions it has.
+    reported: u32,
+}
+
+impl<'a> Control<'a> {
+    pub fn new(cancel: &'a AtomicBool, progress: &'a mut dyn FnMut(Progress)) -> Control<'a> {
+        Control { cancel, progress, runs: 1, run: 0, sessions: 0, reported: u32::MAX }
+    }
+
+    fn check(&self) -> Result<(), SimError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(SimError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Looks at the cancel flag and reports progress: `day` of `days` of the current run,
+    /// with `done` of that day's `today` sessions simulated.
+    fn step(&mut self, day: u32, days: u32, done: u64, today: u64) -> Result<(), SimError> {
+        self.check()?;
+        let in_day = if today == 0 { 0.0 } else { done as f64 / today as f64 };
+        let in_run = (f64::from(day) + in_day) / f64::from(days.max(1));
+        let fraction = ((f64::from(self.run) + in_run) / f64::from(self.runs)).clamp(0.0, 1.0);
+        let thousandths = (fraction * 1000.0) as u32;
+        if thousandths != self.reported {
+            self.reported = thousandths;
+            (self.progress)(Progress { sessions: self.sessions, fraction });
+        }
+        Ok(())
+    }
+
+    fn done(&mut self) {
+        (self.progress)(Progress { sessions: self.sessions, fraction: 1.0 });
     }
 }
 
@@ -65,6 +133,26 @@ pub fn simulate_with(
     d: &Deployment,
     options: &Options,
     policies: &PolicySet,
+) -> Result<SimReport, SimError> {
+    let never = AtomicBool::new(false);
+    let mut ignore = |_: Progress| {};
+    simulate_controlled(d, options, policies, &mut Control::new(&never, &mut ignore))
+}
+
+/// Simulates `d` like [`simulate_with`], and can be stopped and followed while it runs.
+///
+/// The run looks at `control`'s cancel flag every [`CHECK_EVERY_SESSIONS`] sessions, between
+/// the two runs of a scenario and before evaluating the policies; once the flag is set it
+/// returns [`SimError::Cancelled`] and no partial report. Progress goes to the callback from
+/// the thread that runs the simulation, at most about a thousand times per call, with a
+/// fraction that never decreases and ends at exactly 1 when the run completes. The callback
+/// should be quick (forward the value, do not render): the engine waits for it. The report
+/// is the same, byte for byte, as [`simulate_with`]'s for the same inputs.
+pub fn simulate_controlled(
+    d: &Deployment,
+    options: &Options,
+    policies: &PolicySet,
+    control: &mut Control<'_>,
 ) -> Result<SimReport, SimError> {
     if options.days == 0 || options.days > MAX_DAYS {
         return Err(SimError::Options {
@@ -89,7 +177,9 @@ pub fn simulate_with(
     }
 
     let Some(name) = &options.scenario else {
-        return run(d, options, policies, &packs, &Value::Null);
+        let report = run(d, options, policies, &packs, &Value::Null, control)?;
+        control.done();
+        return Ok(report);
     };
     let scenario = Scenario::parse(name)?;
     for p in scenario.packs() {
@@ -98,8 +188,11 @@ pub fn simulate_with(
         }
     }
     let changed = scenario.apply(d)?;
-    let before = run(d, options, policies, &packs, &Value::Null)?;
-    let mut after = run(&changed, options, policies, &packs, &scenario.policy_input())?;
+    control.runs = 2;
+    let before = run(d, options, policies, &packs, &Value::Null, control)?;
+    control.run = 1;
+    let mut after = run(&changed, options, policies, &packs, &scenario.policy_input(), control)?;
+    control.done();
     after.scenario = Some(scenario.name());
     after.changes = Some(scenario::diff(&before, &after));
     Ok(after)
@@ -111,8 +204,10 @@ fn run(
     policies: &PolicySet,
     packs: &[String],
     scenario: &Value,
+    control: &mut Control<'_>,
 ) -> Result<SimReport, SimError> {
-    let plan = Plan::new(d)?;
+    let mut plan = Plan::new(d)?;
+    plan.set_class_miss_rates(&options.class_miss_rates);
     let expected = plan.workload.sessions_per_day.mean().min(plan::MAX_SESSIONS_PER_DAY)
         * f64::from(options.days)
         * plan.expected_flows_per_session();
@@ -122,12 +217,20 @@ fn run(
 
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut agg = aggregate::Aggregator::new(&plan);
-    for _ in 0..options.days {
+    for day in 0..options.days {
         let sessions = plan.workload.sessions_per_day.draw(&mut rng);
-        for _ in 0..sessions {
-            engine::run_session(&plan, &mut rng, &mut agg);
+        let mut done = 0;
+        while done < sessions {
+            control.step(day, options.days, done, sessions)?;
+            let batch = (sessions - done).min(CHECK_EVERY_SESSIONS);
+            for _ in 0..batch {
+                engine::run_session(&plan, &mut rng, &mut agg);
+            }
+            done += batch;
+            control.sessions += batch;
         }
     }
+    control.check()?;
     if agg.sessions == 0 {
         return Err(SimError::invalid_hint(
             d,
