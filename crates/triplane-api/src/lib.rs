@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod catalog;
+pub mod compose;
 pub mod deployment;
 mod error;
 pub mod export;
