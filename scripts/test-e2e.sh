@@ -13,7 +13,10 @@ scripts/ui-build.sh
 cargo build -p triplane-app -p triplane-cli
 # Every `[[test]]` of tests/Cargo.toml whose name starts with `app` drives the app.
 tests=$(sed -n 's/^name = "\(app[a-z_]*\)"$/--test \1/p' tests/Cargo.toml)
+# `--workspace` rather than `-p triplane-systests`: Cargo resolves features for the packages a
+# command selects, and only this selection shares its compiled dependencies with
+# scripts/test.sh's `cargo test --workspace` (tests/build/features.rs checks it).
 # shellcheck disable=SC2086
-TAURI_DRIVER="$driver" cargo test -p triplane-systests $tests -- --nocapture
+TAURI_DRIVER="$driver" cargo test --workspace $tests -- --nocapture
 
 echo "test-e2e: passed in $(( $(date +%s) - start )) s" >&2
