@@ -15,6 +15,7 @@ pub mod keys;
 pub mod projects;
 pub mod quality;
 pub mod simulation;
+pub mod simulation_run;
 pub mod view;
 
 pub use error::{ApiError, ErrorCode};

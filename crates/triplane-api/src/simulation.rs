@@ -145,7 +145,8 @@ pub struct MeasuredClassifier {
 
 /// Like [`simulate`], but when the deployment's router has a classifier whose component id is
 /// a candidate with a completed classification run in `db`, the latest such run's measured
-/// false-negative and false-positive rates replace the file's.
+/// false-negative and false-positive rates replace the file's: per data class for the draws
+/// (a request's deciding class picks the rates), all classes together for the report.
 ///
 /// Likewise, each model component whose id is a candidate with a completed latency run
 /// takes that run's p50 TTFT and decode rate instead of the file's figures; the third
@@ -181,8 +182,20 @@ pub fn simulate_with_store(
         }
     }
     let mut measured = None;
+    let mut options = options.clone();
+    let classes: Vec<(String, u8)> =
+        d.data_classes.iter().map(|c| (c.id.clone(), c.rank)).collect();
     if let Some(c) = d.routing.as_mut().and_then(|r| r.classifier.as_mut()) {
-        if let Some(rates) = crate::quality::classifier_rates(&store, &c.component)? {
+        if let Some(rates) = crate::quality::classifier_rates(&store, &c.component, &classes)? {
+            options.class_miss_rates = rates
+                .per_class_router
+                .iter()
+                .map(|r| triplane_sim::plan::ClassMissRates {
+                    class: r.label.clone(),
+                    false_negative_rate: r.false_negative_rate,
+                    false_positive_rate: r.false_positive_rate,
+                })
+                .collect();
             measured = Some(MeasuredClassifier {
                 component: c.component.clone(),
                 file_false_negative_rate: c.false_negative_rate,
@@ -193,7 +206,7 @@ pub fn simulate_with_store(
             c.false_positive_rate = rates.router.false_positive_rate;
         }
     }
-    Ok((triplane_sim::simulate(&d, options)?, measured, latencies))
+    Ok((triplane_sim::simulate(&d, &options)?, measured, latencies))
 }
 
 /// Latency figures a simulation took from a stored latency run instead of the file.

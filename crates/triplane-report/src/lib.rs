@@ -6,6 +6,7 @@
 //! avoids depending on measured text widths: labels are placed at fixed anchors.
 
 pub mod quality;
+pub mod session;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

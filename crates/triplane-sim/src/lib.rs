@@ -22,6 +22,7 @@ pub mod policy;
 pub mod report;
 pub mod scenario;
 pub mod scorecard;
+pub mod session;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
