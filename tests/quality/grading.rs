@@ -272,6 +272,34 @@ async fn a_classification_run_feeds_the_simulated_router() {
         file_router.false_negative_rate
     );
 
+    // Per data class, over the deployment's ranks: confidential and special were always
+    // labelled lower, restricted (the top class) never, public always higher.
+    let class = |id: &str| {
+        measured.measured.per_class_router.iter().find(|c| c.label == id).cloned().unwrap()
+    };
+    assert_eq!(class("confidential").false_negative_rate, 1.0);
+    assert_eq!(class("special").false_negative_rate, 1.0);
+    assert_eq!(class("personal").false_negative_rate, 0.0);
+    assert_eq!(class("restricted").false_positive_rate, 0.0, "no label is above the top class");
+    assert_eq!(class("public").false_positive_rate, 1.0);
+    let misses = |r: &triplane_sim::report::RouterReport, id: &str| {
+        r.classes.iter().find(|c| c.class == id).cloned().unwrap()
+    };
+    // Special is the most sensitive class in the hybrid workload, so it decides every request
+    // that carries it, and the classifier always labelled it lower: all of those go lower,
+    // where one average rate (40 %) would send some of them and keep the rest.
+    let special = misses(&sim_router, "special");
+    assert!(special.requests > 0, "the hybrid workload carries special data");
+    assert_eq!(special.to_less_sensitive, special.requests, "a 100 % class rate misses all");
+    // Personal was always labelled right: only requests that also carry special (which decides
+    // them) go lower.
+    let personal = misses(&sim_router, "personal");
+    assert!(
+        0 < personal.to_less_sensitive && personal.to_less_sensitive < personal.requests,
+        "personal alone is never missed: {personal:?}"
+    );
+    assert!(misses(&file_router, "special").to_less_sensitive < special.requests);
+
     // A store without a classification run of that candidate leaves the file's figures.
     let empty = dir.path().join("empty.db");
     let (_, none, _) =

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Serialize;
 use triplane_bench::storage::from_sample;
 use triplane_quality::run::{self as qrun, QualityError, RunOptions};
-use triplane_quality::stats::{ClassRates, RouterRates};
+use triplane_quality::stats::{ClassRates, ClassRouterRates, RouterRates};
 use triplane_quality::{SuiteError, Target};
 use triplane_store::{RunKind, RunStatus, Store};
 
@@ -262,17 +262,21 @@ pub struct ClassifierRates {
     pub candidate: String,
     /// Per class, one-vs-rest.
     pub per_class: Vec<ClassRates>,
-    /// Over the sensitivity order of the labels: what the simulation's classifier takes.
-    // FIXME: the simulation takes one false-negative and one false-positive rate, so the
-    // per-class rates are reported but not simulated, and "less sensitive" follows the suite's
-    // label order rather than the deployment's own data-class ranks.
+    /// Over the suite's label order, all classes together: the summary a report shows.
     pub router: RouterRates,
+    /// Per data class of the deployment, over its own ranks: the share of that class's
+    /// samples labelled less sensitive (false negative) and more sensitive or unplaceable
+    /// (false positive). These are the rates the simulation draws from.
+    pub per_class_router: Vec<ClassRouterRates>,
 }
 
 /// The rates measured by the latest completed classification run of `candidate`, if any.
+/// `classes` are the deployment's data classes as `(id, rank)`: a label that names one gets
+/// its rank, any other label counts as unplaceable (the router sends it the protected way).
 pub fn classifier_rates(
     store: &Store,
     candidate: &str,
+    classes: &[(String, u8)],
 ) -> Result<Option<ClassifierRates>, ApiError> {
     let run = store
         .list_runs(Some(candidate))?
@@ -280,10 +284,15 @@ pub fn classifier_rates(
         .find(|r| r.kind == RunKind::Classification && r.status == RunStatus::Completed);
     let Some(run) = run else { return Ok(None) };
     let summary = qrun::summarize(store, run.id)?;
-    let Some(router) = summary.router_rates else { return Ok(None) };
+    let (Some(router), Some(confusion)) = (summary.router_rates, summary.confusion.as_ref()) else {
+        return Ok(None);
+    };
+    let rank =
+        |label: &str| classes.iter().find(|(id, _)| id == label).map(|(_, rank)| i32::from(*rank));
     Ok(Some(ClassifierRates {
         run_id: run.id,
         candidate: candidate.to_owned(),
+        per_class_router: confusion.router_rates_by_class(rank),
         per_class: summary.class_rates,
         router,
     }))

@@ -37,7 +37,8 @@ pub struct SimulateArgs {
 }
 
 pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
-    let options = Options { seed: args.seed, days: args.days, scenario: args.scenario };
+    let options =
+        Options { seed: args.seed, days: args.days, scenario: args.scenario, ..Options::default() };
     let (report, measured, latencies) = match &args.db {
         Some(db) => simulation::simulate_with_store(&args.file, &options, db)?,
         None => (simulation::simulate(&args.file, &options)?, None, vec![]),
@@ -68,6 +69,16 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
                 m.file_false_negative_rate * 100.0,
                 m.file_false_positive_rate * 100.0,
             );
+            for c in &m.measured.per_class_router {
+                println!(
+                    "  {}: {:.1} % labelled less sensitive, {:.1} % more sensitive or unplaced \
+                     ({} samples)",
+                    c.label,
+                    c.false_negative_rate * 100.0,
+                    c.false_positive_rate * 100.0,
+                    c.support
+                );
+            }
         }
         for l in &latencies {
             println!(
@@ -95,7 +106,7 @@ pub struct CompareArgs {
 }
 
 pub fn compare(args: CompareArgs) -> Result<u8, ApiError> {
-    let options = Options { seed: args.seed, days: args.days, scenario: None };
+    let options = Options { seed: args.seed, days: args.days, ..Options::default() };
     let comparison = simulation::compare(&args.files, &options)?;
     if args.json {
         output::json(&comparison)?;

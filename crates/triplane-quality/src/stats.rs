@@ -75,6 +75,22 @@ pub struct RouterRates {
     pub false_positive_rate: f64,
 }
 
+/// What a router risks for requests of one class, given each label's sensitivity rank.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassRouterRates {
+    pub label: String,
+    /// The label's rank in the order the rates were computed over (higher is more sensitive).
+    pub rank: i32,
+    /// Samples of this class.
+    pub support: u32,
+    /// Share of this class's samples labelled with a class of lower rank.
+    pub false_negative_rate: f64,
+    /// Share of this class's samples labelled with a class of higher rank, with a label that
+    /// has no rank, or with no label: a router sends what it cannot place the most protected
+    /// way. Zero for the top rank, where no label sends a request higher.
+    pub false_positive_rate: f64,
+}
+
 impl Confusion {
     pub fn new(labels: &[String]) -> Confusion {
         Confusion { labels: labels.to_vec(), counts: vec![vec![0; labels.len() + 1]; labels.len()] }
@@ -133,6 +149,48 @@ impl Confusion {
             false_negative_rate: ratio(under, sensitive),
             false_positive_rate: ratio(over, below_top),
         }
+    }
+}
+
+impl Confusion {
+    /// Per-class router rates over the ranks `rank` gives each label (`None`: a label the
+    /// router does not know, sent the most protected way). Unlike [`Confusion::router_rates`],
+    /// the order is the caller's (a deployment's data classes), not the suite's label order.
+    /// Rows of labels without a rank are left out: the router has no route for them.
+    pub fn router_rates_by_class(
+        &self,
+        rank: impl Fn(&str) -> Option<i32>,
+    ) -> Vec<ClassRouterRates> {
+        let ranks: Vec<Option<i32>> = self.labels.iter().map(|l| rank(l)).collect();
+        let top = ranks.iter().flatten().max().copied();
+        self.labels
+            .iter()
+            .zip(&self.counts)
+            .zip(&ranks)
+            .filter_map(|((label, row), r)| {
+                let r = (*r)?;
+                let (mut under, mut over) = (0, 0);
+                for (col, &n) in row.iter().enumerate() {
+                    match ranks.get(col).copied().flatten() {
+                        Some(p) if p < r => under += n,
+                        Some(p) if p > r => over += n,
+                        Some(_) => {}
+                        // An unknown label or none at all: the most protected route, which is
+                        // a miss upwards for every class below the top.
+                        None if Some(r) < top => over += n,
+                        None => {}
+                    }
+                }
+                let support: u32 = row.iter().sum();
+                Some(ClassRouterRates {
+                    label: label.clone(),
+                    rank: r,
+                    support,
+                    false_negative_rate: ratio(under, support),
+                    false_positive_rate: ratio(over, support),
+                })
+            })
+            .collect()
     }
 }
 
@@ -205,6 +263,41 @@ mod tests {
         assert!((pass_hat_k(4, 2, 2) - 1.0 / 6.0).abs() < 1e-12);
         assert_eq!(pass_hat_k(4, 1, 2), 0.0);
         assert!((pass_hat_k(5, 3, 1) - 0.6).abs() < 1e-12, "pass^1 is the pass rate");
+    }
+
+    #[test]
+    fn router_rates_by_class_follow_the_callers_ranks() {
+        let labels: Vec<String> =
+            ["public", "personal", "special", "other"].map(String::from).to_vec();
+        let mut m = Confusion::new(&labels);
+        m.add("personal", Some("public"));
+        m.add("personal", Some("personal"));
+        m.add("personal", Some("special"));
+        m.add("personal", None);
+        m.add("special", Some("personal"));
+        m.add("special", None);
+        m.add("public", Some("other"));
+        m.add("public", Some("public"));
+        // A deployment that ranks personal above special, the reverse of the suite's order,
+        // and has no class `other`.
+        let rank = |l: &str| match l {
+            "public" => Some(0),
+            "special" => Some(1),
+            "personal" => Some(2),
+            _ => None,
+        };
+        let r = m.router_rates_by_class(rank);
+        let by = |l: &str| r.iter().find(|c| c.label == l).unwrap().clone();
+        assert_eq!(r.len(), 3, "`other` has no rank, so no row: {r:?}");
+        let personal = by("personal");
+        assert_eq!(personal.false_negative_rate, 0.5, "to public and to special are both lower");
+        assert_eq!(personal.false_positive_rate, 0.0, "nothing is above the top class");
+        let special = by("special");
+        assert_eq!(special.false_negative_rate, 0.0);
+        assert_eq!(special.false_positive_rate, 1.0, "personal is above it, and so is no label");
+        let public = by("public");
+        assert_eq!(public.false_positive_rate, 0.5, "an unknown label goes the protected way");
+        assert_eq!(public.support, 2);
     }
 
     #[test]

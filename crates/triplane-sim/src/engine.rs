@@ -178,20 +178,28 @@ fn infer<S: Sink>(
                 send(plan, sink, &c.back, classes, plan.label_tokens, ms);
             }
 
-            let mut correct = 0u8;
+            // The deciding class: the one with the most sensitive route, the highest rank
+            // among those; its route is the correct one and its miss rates apply.
+            let mut key = 0u32;
             let mut bits = classes;
             while bits != 0 {
                 let c = bits.trailing_zeros() as usize;
-                correct = correct.max(r.route_of_class[c]);
+                key = key.max(r.class_key[c]);
                 bits &= bits - 1;
             }
+            let correct = (key >> 16) as u8;
+            let (fnr, fpr) = if classes == 0 {
+                (r.false_negative_rate, r.false_positive_rate)
+            } else {
+                r.class_rates[(key & 0xff) as usize]
+            };
             // Exactly one draw per routed call whatever the rates, so that raising one rate
             // changes which calls miss but never shifts the rest of the random stream.
             let u = unit(rng);
             let last = (r.routes.len() - 1) as u8;
-            let chosen = if correct > 0 && u < r.false_negative_rate {
+            let chosen = if correct > 0 && u < fnr {
                 correct - 1
-            } else if correct < last && u >= 1.0 - r.false_positive_rate {
+            } else if correct < last && u >= 1.0 - fpr {
                 correct + 1
             } else {
                 correct

@@ -51,11 +51,14 @@ pub struct Options {
     pub days: u32,
     /// A scenario name (see [`scenario`]).
     pub scenario: Option<String>,
+    /// The router classifier's miss rates per data class, measured by a classification run;
+    /// they replace the file's two rates for the classes they name.
+    pub class_miss_rates: Vec<plan::ClassMissRates>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { seed: DEFAULT_SEED, days: 1, scenario: None }
+        Options { seed: DEFAULT_SEED, days: 1, scenario: None, class_miss_rates: Vec::new() }
     }
 }
 
@@ -203,7 +206,8 @@ fn run(
     scenario: &Value,
     control: &mut Control<'_>,
 ) -> Result<SimReport, SimError> {
-    let plan = Plan::new(d)?;
+    let mut plan = Plan::new(d)?;
+    plan.set_class_miss_rates(&options.class_miss_rates);
     let expected = plan.workload.sessions_per_day.mean().min(plan::MAX_SESSIONS_PER_DAY)
         * f64::from(options.days)
         * plan.expected_flows_per_session();

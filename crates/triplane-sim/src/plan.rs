@@ -86,6 +86,35 @@ pub struct Routing {
     pub routes: Vec<RoutePlan>,
     /// Index into `routes` of each class's route (the default route for unlisted classes).
     pub route_of_class: Vec<u8>,
+    /// Per class: `route << 16 | rank << 8 | index`. The largest key among a request's
+    /// classes names both its correct route and the class whose miss rates apply.
+    pub class_key: Vec<u32>,
+    /// Per class: the classifier's (false-negative, false-positive) rates for a request
+    /// whose deciding class it is; the file's two rates unless measured per class.
+    pub class_rates: Vec<(f64, f64)>,
+}
+
+/// A classifier's error rates for one data class, measured by a classification run: the
+/// share of requests of that class it labels less sensitive and more sensitive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassMissRates {
+    pub class: String,
+    pub false_negative_rate: f64,
+    pub false_positive_rate: f64,
+}
+
+impl Plan {
+    /// Replaces the router's per-class miss rates with measured ones; classes without a
+    /// measured entry keep the file's rates. A plan without a router is left as it is.
+    pub fn set_class_miss_rates(&mut self, measured: &[ClassMissRates]) {
+        let Inference::Routed(r) = &mut self.inference else { return };
+        for (class, rates) in self.classes.iter().zip(&mut r.class_rates) {
+            if let Some(m) = measured.iter().find(|m| m.class == class.id) {
+                *rates =
+                    (m.false_negative_rate.clamp(0.0, 1.0), m.false_positive_rate.clamp(0.0, 1.0));
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -517,13 +546,22 @@ impl<'a> Builder<'a> {
             .classifier
             .as_ref()
             .map_or((0.0, 0.0), |c| (c.false_negative_rate, c.false_positive_rate));
+        let (fnr, fpr) = (fnr.clamp(0.0, 1.0), fpr.clamp(0.0, 1.0));
+        let class_key = classes
+            .iter()
+            .zip(&route_of_class)
+            .enumerate()
+            .map(|(i, (c, &route))| u32::from(route) << 16 | u32::from(c.rank) << 8 | i as u32)
+            .collect();
         Ok(Inference::Routed(Routing {
             to_router,
             classifier,
-            false_negative_rate: fnr.clamp(0.0, 1.0),
-            false_positive_rate: fpr.clamp(0.0, 1.0),
+            false_negative_rate: fnr,
+            false_positive_rate: fpr,
             routes,
             route_of_class,
+            class_key,
+            class_rates: vec![(fnr, fpr); classes.len()],
         }))
     }
 
