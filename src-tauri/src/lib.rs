@@ -21,6 +21,12 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         deployment::deployment_open_example,
         deployment::deployment_open_text,
         catalog::catalog_search,
+        commands::bench::bench_run_latency,
+        commands::bench::bench_cancel,
+        commands::bench::bench_runs,
+        commands::bench::bench_candidates,
+        commands::bench::bench_run,
+        commands::bench::bench_charts,
         projects::projects_list,
         projects::projects_open,
         projects::projects_create,
@@ -65,6 +71,7 @@ pub fn run() {
     let ipc = ipc();
     tauri::Builder::default()
         .manage(state)
+        .manage(triplane_api::bench_app::RunControl::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

@@ -6,6 +6,7 @@
 //! never the message text.
 
 pub mod bench;
+pub mod bench_app;
 pub mod catalog;
 pub mod compose;
 pub mod deployment;

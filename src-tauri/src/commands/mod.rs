@@ -5,6 +5,7 @@
 //! diagnostics}`, and the UI branches on `code`, never on the message.
 
 pub mod app;
+pub mod bench;
 pub mod catalog;
 pub mod deployment;
 pub mod projects;

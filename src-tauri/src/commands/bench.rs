@@ -1,0 +1,63 @@
+//! The Benchmarks page: latency runs with live progress and cancel, stored runs with their
+//! figures and charts, in the store file the app was started with.
+
+use tauri::ipc::Channel;
+use tauri::State;
+use triplane_api::bench_app::{
+    self, CandidateView, ChartView, LatencyForm, LatencyOutcome, ProgressView, RunControl,
+    RunRowView, RunView,
+};
+use triplane_api::view::WireError;
+
+use crate::state::AppState;
+
+/// Runs a latency benchmark off the UI thread; `on_progress` receives its progress live. One
+/// run at a time; `bench_cancel` stops it and keeps what it measured.
+#[tauri::command]
+#[specta::specta]
+pub async fn bench_run_latency(
+    state: State<'_, AppState>,
+    control: State<'_, RunControl>,
+    form: LatencyForm,
+    on_progress: Channel<ProgressView>,
+) -> Result<LatencyOutcome, WireError> {
+    Ok(bench_app::run_latency(state.db.as_deref(), &form, &control, move |p| {
+        let _ = on_progress.send(p);
+    })
+    .await?)
+}
+
+/// Cancels the running benchmark; false when none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn bench_cancel(control: State<'_, RunControl>) -> bool {
+    control.cancel()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn bench_runs(state: State<'_, AppState>) -> Result<Vec<RunRowView>, WireError> {
+    Ok(bench_app::runs(state.db.as_deref())?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn bench_candidates(state: State<'_, AppState>) -> Result<Vec<CandidateView>, WireError> {
+    Ok(bench_app::candidates(state.db.as_deref())?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn bench_run(state: State<'_, AppState>, run: u32) -> Result<RunView, WireError> {
+    Ok(bench_app::run_view(state.db.as_deref(), run)?)
+}
+
+/// Charts of several latency runs together (a sweep: percentiles against the load level).
+#[tauri::command]
+#[specta::specta]
+pub fn bench_charts(
+    state: State<'_, AppState>,
+    runs: Vec<u32>,
+) -> Result<Vec<ChartView>, WireError> {
+    Ok(bench_app::charts(state.db.as_deref(), &runs)?)
+}
