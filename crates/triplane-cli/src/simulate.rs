@@ -34,9 +34,16 @@ pub struct SimulateArgs {
     /// classification run takes its error rates from the latest such run.
     #[arg(long)]
     db: Option<std::path::PathBuf>,
+    /// Print the run's representative session instead of the report: every hop of the session
+    /// with the median flow count on the first simulated day (docs/simulation.md).
+    #[arg(long, conflicts_with_all = ["db", "fail_on_violations"])]
+    trace_session: bool,
 }
 
 pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
+    if args.trace_session {
+        return trace_session(&args);
+    }
     let options =
         Options { seed: args.seed, days: args.days, scenario: args.scenario, ..Options::default() };
     let (report, measured, latencies) = match &args.db {
@@ -89,6 +96,61 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
         print!("{}", render_report(&report));
     }
     Ok(u8::from(args.fail_on_violations && !report.violations.is_empty()))
+}
+
+fn trace_session(args: &SimulateArgs) -> Result<u8, ApiError> {
+    let options = Options {
+        seed: args.seed,
+        days: args.days,
+        scenario: args.scenario.clone(),
+        ..Options::default()
+    };
+    let trace = triplane_api::simulation_run::trace_session(&args.file, &options)?;
+    if args.json {
+        output::json(&trace)?;
+    } else {
+        print!("{}", render_session(&trace));
+    }
+    Ok(0)
+}
+
+/// The representative session as text: the lanes, then one line per hop.
+pub fn render_session(t: &triplane_sim::session::SessionTrace) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}  seed {}: session {} of {} on day {} ({}); {} turns, {} cycles, {} flows",
+        t.deployment,
+        t.seed,
+        t.session,
+        t.sessions_in_day,
+        t.day,
+        t.rule,
+        t.turns,
+        t.cycles,
+        t.hops.len()
+    );
+    for c in &t.components {
+        let _ =
+            writeln!(o, "  {:<14} {:<24} {}", c.plane.as_str(), c.id, c.jurisdictions.join(", "));
+    }
+    let _ = writeln!(o, "\n  step cycle  hop  classes → jurisdictions  tokens  bytes");
+    for h in &t.hops {
+        let _ = writeln!(
+            o,
+            "  {:>4} {:>5}  {} → {}  {} → {}  {} tok  {} B{}",
+            h.step,
+            h.cycle,
+            h.from,
+            h.to,
+            h.classes.join(", "),
+            h.jurisdictions.join(", "),
+            h.tokens,
+            h.bytes,
+            if h.misrouted { "  misrouted" } else { "" }
+        );
+    }
+    o
 }
 
 #[derive(Args)]
