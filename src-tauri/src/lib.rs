@@ -32,6 +32,9 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         projects::projects_create,
         simulation::simulation_run,
         simulation::simulation_compare,
+        commands::export::export_preview,
+        commands::export::export_default_key,
+        commands::export::export_write,
     ])
 }
 

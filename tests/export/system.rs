@@ -230,6 +230,63 @@ fn pins_check_passes_then_fails_after_a_description_change() {
     );
 }
 
+/// `pins capture URL --deployment FILE --server ID` writes the live tools into the file;
+/// the export of that file then passes `pins check`. A URL or an approval that does not match
+/// the server is refused by field, and the file is left byte-for-byte as it was.
+#[test]
+fn pins_capture_records_into_the_deployment_and_refuses_a_mismatch() {
+    let venv = validators_venv();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let _server = start_mcp(&venv, port, None);
+
+    let template =
+        std::fs::read_to_string(format!("{ROOT}/tests/fixtures/export/pins-deployment.yaml"))
+            .unwrap();
+    let deployment = tmp.path().join("pins.yaml");
+    let before = template.replace("@URL@", &url).replace("        tools: @TOOLS@\n", "");
+    std::fs::write(&deployment, &before).unwrap();
+
+    // A URL that is not the component's: refused, naming the field, nothing written.
+    let other = format!("http://127.0.0.1:{port}/other");
+    let e = ex::pins_record(&other, &deployment, "docs").unwrap_err();
+    assert_eq!(e.code, triplane_api::ErrorCode::Invalid, "{}", e.message);
+    assert_eq!(e.diagnostics[0].path, "components.execution[0].mcp.url", "{e:?}");
+    assert_eq!(std::fs::read_to_string(&deployment).unwrap(), before, "the file is untouched");
+
+    // An approved tool the server does not list: refused, naming the list entry.
+    let unknown = before.replace("[lire_document]", "[lire_document, effacer_tout]");
+    std::fs::write(&deployment, &unknown).unwrap();
+    let e = ex::pins_record(&url, &deployment, "docs").unwrap_err();
+    assert_eq!(e.diagnostics[0].path, "components.execution[0].mcp.approved[1]", "{e:?}");
+    assert_eq!(std::fs::read_to_string(&deployment).unwrap(), unknown, "the file is untouched");
+
+    // The matching server: its tools land in the file, the rest of the file is kept.
+    std::fs::write(&deployment, &before).unwrap();
+    let r = ex::pins_record(&url, &deployment, "docs").unwrap();
+    assert_eq!(r.field, "components.execution[0].mcp.tools");
+    assert_eq!(r.tools, ["lire_document", "recherche_documents"]);
+    let d = triplane_api::deployment::load(deployment.to_str().unwrap()).unwrap();
+    let docs = d.components.iter().find(|c| c.id == "docs").unwrap();
+    let mcp = docs.mcp.as_ref().unwrap();
+    assert_eq!(mcp.tools.as_ref().unwrap(), &ex::pins_capture(&url).unwrap(), "tools as listed");
+    assert_eq!(mcp.approved, ["lire_document"], "the approval list is kept");
+    assert_eq!(d.name, "Pins system test", "the rest of the file is kept");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file is left behind: {leftovers:?}");
+
+    // The recorded pins are what the gateway's check compares against.
+    let bundle = tmp.path().join("bundle");
+    ex::export(deployment.to_str().unwrap(), &bundle, false, None).unwrap();
+    let check = ex::pins_check(&bundle, None, None).unwrap();
+    assert!(check.ok(), "the server matches the pins just recorded: {:?}", check.diff);
+}
+
 fn srt_path() -> PathBuf {
     let srt = cache_dir().join("srt-0.0.83/node_modules/.bin/srt");
     assert!(srt.exists(), "srt is not installed at {}: run scripts/setup-srt.sh", srt.display());

@@ -108,9 +108,24 @@ pub struct PinsArgs {
 
 #[derive(Subcommand)]
 enum PinsCommand {
-    /// Print a live MCP server's `tools/list` (Streamable HTTP) as JSON, to record under the
-    /// server's `mcp.tools` in the deployment file.
-    Capture { url: String },
+    /// Capture a live MCP server's `tools/list` (Streamable HTTP). With --deployment and
+    /// --server, record it as that server's `mcp.tools` in the deployment file (written to a
+    /// temporary file and renamed over it); without them, print it as JSON.
+    ///
+    /// The server's `mcp.url` in the file must be URL, its approved tools must all be listed,
+    /// or nothing is written and the field is named. The file's other content is kept, but
+    /// not its comments: Triplane's YAML writer drops them.
+    Capture {
+        url: String,
+        /// The deployment file to record the tools into.
+        #[arg(long, value_name = "FILE", requires = "server")]
+        deployment: Option<PathBuf>,
+        /// The id of the MCP server component in that file.
+        #[arg(long, value_name = "ID", requires = "deployment")]
+        server: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Compare a live MCP server with a bundle's pins; exit 1 naming each added, removed or
     /// changed tool and field.
     Check {
@@ -129,7 +144,25 @@ enum PinsCommand {
 
 pub fn pins(args: PinsArgs) -> Result<u8, ApiError> {
     match args.command {
-        PinsCommand::Capture { url } => {
+        PinsCommand::Capture { url, deployment: Some(file), server: Some(server), json } => {
+            let r = ex::pins_record(&url, &file, &server)?;
+            if json {
+                output::json(&r)?;
+            } else {
+                let again = if r.replaced { ", replacing the tools approved before" } else { "" };
+                eprintln!(
+                    "recorded {} tools of `{url}` as `{}` in `{}`{again}",
+                    r.tools.len(),
+                    r.field,
+                    r.file
+                );
+                eprintln!(
+                    "note: comments in the file are not kept; review the diff, then re-export"
+                );
+            }
+            Ok(0)
+        }
+        PinsCommand::Capture { url, .. } => {
             let tools = ex::pins_capture(&url)?;
             output::json(&tools)?;
             eprintln!("{} tools from `{url}`", tools.len());

@@ -73,6 +73,11 @@ fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
+/// `sha256:` of `bytes`, as `manifest.json` lists each file.
+pub fn sha256_of(bytes: &[u8]) -> String {
+    sha256(bytes)
+}
+
 /// The trusted comment of a bundle signature: the deployment hash, and no timestamp, so the
 /// same inputs and key give the same bytes.
 pub fn trusted_comment(deployment_hash: &str) -> String {

@@ -8,6 +8,7 @@ pub mod app;
 pub mod bench;
 pub mod catalog;
 pub mod deployment;
+pub mod export;
 pub mod projects;
 pub mod simulation;
 

@@ -18,4 +18,7 @@ pub const COMMANDS: &[&str] = &[
     "projects_create",
     "simulation_run",
     "simulation_compare",
+    "export_preview",
+    "export_default_key",
+    "export_write",
 ];

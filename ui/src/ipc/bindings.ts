@@ -30,9 +30,43 @@ export const commands = {
 	simulationRun: (file: string, text: string | null, seed: number) => typedError<SimulationView, WireError_Serialize>(__TAURI_INVOKE("simulation_run", { file, text, seed })),
 	/**  Two to four bundled examples by ID, simulated with the same seed. */
 	simulationCompare: (ids: string[], seed: number) => typedError<ComparisonView, WireError_Serialize>(__TAURI_INVOKE("simulation_compare", { ids, seed })),
+	exportPreview: (file: string, text: string | null) => typedError<BundlePreview, WireError_Serialize>(__TAURI_INVOKE("export_preview", { file, text })),
+	/**  The secret key `triplane keygen` writes by default, when it exists. */
+	exportDefaultKey: () => __TAURI_INVOKE<string | null>("export_default_key"),
+	/**
+	 *  Writes the bundle to `out` (a new or empty folder, or a new `.tar.gz`) and verifies what
+	 *  was written. This and the key are the only paths named by the web side that the app
+	 *  touches; it refuses a target that exists and is not an empty folder.
+	 */
+	exportWrite: (file: string, text: string | null, out: string, archive: boolean, key: string | null) => typedError<ExportDone_Serialize, WireError_Serialize>(__TAURI_INVOKE("export_write", { file, text, out, archive, key })),
 };
 
 /* Types */
+/**  One file of a bundle as the Export view previews it. */
+export type BundleFileView = {
+	/**  The path inside the bundle, `/`-separated. */
+	path: string,
+	/**
+	 *  The component folder whose README covers this file (`router`, `sandbox/ID`, …); empty
+	 *  for the bundle's top-level files.
+	 */
+	folder: string,
+	bytes: number,
+	/**  `sha256:` of the bytes, as `manifest.json` lists it. */
+	sha256: string,
+	executable: boolean,
+	/**  The content; bundles are text (a byte that is not UTF-8 would show as U+FFFD). */
+	text: string,
+};
+
+/**  The bundle of the open deployment, unsigned, as it would be written. */
+export type BundlePreview = {
+	name: string,
+	deploymentHash: string,
+	/**  In path order. */
+	files: BundleFileView[],
+};
+
 export type CatalogEntry = {
 	/**  `operator`, `site`, `offering` or `law`. */
 	entry: string,
@@ -179,6 +213,41 @@ export type ExampleSummary_Serialize = {
 	id: string,
 	name: string,
 	description: string | null,
+};
+
+/**  What the app's export wrote. */
+export type ExportDone = ExportDone_Serialize | ExportDone_Deserialize;
+
+/**  What the app's export wrote. */
+export type ExportDone_Deserialize = {
+	out: string,
+	archive: boolean,
+	signed: boolean,
+	deploymentHash: string,
+	files: number,
+	/**
+	 *  The public key beside the secret key (same name, `.pub`) the bundle was verified with,
+	 *  when there is one.
+	 */
+	publicKey?: string | null,
+	/**  The written bundle read back from disk and verified as `triplane verify` does. */
+	verify: VerifyView_Deserialize,
+};
+
+/**  What the app's export wrote. */
+export type ExportDone_Serialize = {
+	out: string,
+	archive: boolean,
+	signed: boolean,
+	deploymentHash: string,
+	files: number,
+	/**
+	 *  The public key beside the secret key (same name, `.pub`) the bundle was verified with,
+	 *  when there is one.
+	 */
+	publicKey: string | null,
+	/**  The written bundle read back from disk and verified as `triplane verify` does. */
+	verify: VerifyView_Serialize,
 };
 
 export type ExposureStatusView = "exposed" | "not-exposed" | "unknown";
@@ -346,6 +415,37 @@ export type VariantView = {
 	violatingFlows: number | null,
 	violatedRules: string[],
 	costPerMonth: CostView[],
+};
+
+/**  `triplane verify` of a written bundle, for the Export view. */
+export type VerifyView = VerifyView_Serialize | VerifyView_Deserialize;
+
+/**  `triplane verify` of a written bundle, for the Export view. */
+export type VerifyView_Deserialize = {
+	ok: boolean,
+	files: number,
+	changed: string[],
+	missing: string[],
+	added: string[],
+	/**  `verified`, `not-checked`, `unsigned` or `invalid`, as `triplane verify --json` says. */
+	signature: string,
+	/**  The trusted comment of a verified signature, or why it is invalid. */
+	signatureDetail?: string | null,
+	manifestError?: string | null,
+};
+
+/**  `triplane verify` of a written bundle, for the Export view. */
+export type VerifyView_Serialize = {
+	ok: boolean,
+	files: number,
+	changed: string[],
+	missing: string[],
+	added: string[],
+	/**  `verified`, `not-checked`, `unsigned` or `invalid`, as `triplane verify --json` says. */
+	signature: string,
+	/**  The trusted comment of a verified signature, or why it is invalid. */
+	signatureDetail: string | null,
+	manifestError: string | null,
 };
 
 /**  A policy rule broken during the run, with one hop that proves it. */
