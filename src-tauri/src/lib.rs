@@ -3,6 +3,7 @@
 //! and their types are generated from here into `ui/src/ipc/bindings.ts`.
 
 pub mod commands;
+mod dialog;
 mod state;
 
 use specta_typescript::Typescript;
@@ -30,6 +31,22 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         projects::projects_list,
         projects::projects_open,
         projects::projects_create,
+        commands::files::files_open_dialog,
+        commands::files::files_save,
+        commands::files::files_save_as_dialog,
+        commands::files::files_launch,
+        commands::files::files_autosave,
+        commands::files::files_autosaves,
+        commands::files::files_resume_autosave,
+        commands::files::files_discard_autosave,
+        commands::history::history_revisions,
+        commands::history::history_diff,
+        commands::history::history_revision_text,
+        commands::history::history_open_project,
+        commands::history::history_save_project,
+        commands::settings::settings_keys,
+        commands::settings::settings_set_key,
+        commands::settings::settings_delete_key,
         simulation::simulation_run,
         simulation::simulation_compare,
         commands::export::export_preview,
@@ -72,7 +89,11 @@ pub fn run() {
     };
 
     let ipc = ipc();
+    let files = triplane_api::files::Files::new(state.db.clone());
     tauri::Builder::default()
+        // Its dialogs are shown from Rust (`dialog.rs`); no capability grants its commands.
+        .plugin(tauri_plugin_dialog::init())
+        .manage(files)
         .manage(state)
         .manage(triplane_api::bench_app::RunControl::default())
         .invoke_handler(ipc.invoke_handler())

@@ -72,6 +72,25 @@ fn the_capability_set_is_exactly_the_app_commands() {
         COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
     let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
     assert_eq!(granted, expected);
+
+    // A plugin permission is `plugin:rule`; none is granted, not even the dialog plugin the
+    // app uses from Rust (`src/dialog.rs`), so the web side cannot open a dialog, nor read,
+    // write, run or fetch anything on its own.
+    for p in &granted {
+        assert!(!p.contains(':'), "`{p}` is a plugin or core permission; the window gets none");
+    }
+}
+
+/// The dialog plugin is registered for Rust's own use; no capability grants its commands, and
+/// no file-system or shell plugin is configured.
+#[test]
+fn the_dialog_plugin_is_not_reachable_from_the_web_side() {
+    let cap = std::fs::read_to_string(app_dir().join("capabilities/default.json")).unwrap();
+    assert!(!cap.contains("dialog:"), "no `dialog:` permission is granted");
+    let lib = std::fs::read_to_string(app_dir().join("src/lib.rs")).unwrap();
+    assert!(lib.contains("tauri_plugin_dialog::init()"), "the plugin is registered for Rust");
+    let conf = read_json("tauri.conf.json");
+    assert!(conf.get("plugins").is_none_or(|p| p.get("fs").is_none() && p.get("shell").is_none()));
 }
 
 #[test]

@@ -111,6 +111,70 @@ pub fn resolve(env_var: Option<&str>, name: Option<&str>) -> Result<Option<Strin
     }
 }
 
+/// The providers the Settings page lists, with the environment variable their clients read
+/// by convention. Key names are the keychain entries `triplane keys set NAME` writes.
+pub const PROVIDERS: &[(&str, &str)] = &[
+    ("anthropic", "ANTHROPIC_API_KEY"),
+    ("openai", "OPENAI_API_KEY"),
+    ("mistral", "MISTRAL_API_KEY"),
+    ("gemini", "GEMINI_API_KEY"),
+];
+
+/// What the Settings page shows for one key name: the keychain entry (masked) and whether its
+/// environment variable is set. The variable's value is never read into the answer.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct KeyRow {
+    pub name: String,
+    /// The conventional environment variable, for the known providers.
+    pub env_var: Option<String>,
+    pub env_set: bool,
+    /// `None` when the keychain could not be asked (see [`KeysOverview::keychain_error`]).
+    pub key: Option<KeyStatus>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct KeysOverview {
+    pub rows: Vec<KeyRow>,
+    /// Why the OS keychain could not be read (no Secret Service running, locked…).
+    pub keychain_error: Option<String>,
+}
+
+/// The known providers and the `extra` key names, each with its keychain status and
+/// environment variable.
+pub fn overview(extra: &[String]) -> Result<KeysOverview, ApiError> {
+    let mut names: Vec<(String, Option<String>)> =
+        PROVIDERS.iter().map(|(n, v)| (n.to_string(), Some(v.to_string()))).collect();
+    for name in extra {
+        check_name(name)?;
+        if !names.iter().any(|(n, _)| n == name) {
+            names.push((name.clone(), None));
+        }
+    }
+
+    let mut keychain_error = None;
+    let mut rows = Vec::new();
+    for (name, env_var) in names {
+        let key = if keychain_error.is_some() {
+            None
+        } else {
+            match status(&name) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    keychain_error = Some(e.message);
+                    None
+                }
+            }
+        };
+        let env_set = env_var.as_deref().is_some_and(|v| std::env::var_os(v).is_some());
+        rows.push(KeyRow { name, env_var, env_set, key });
+    }
+    Ok(KeysOverview { rows, keychain_error })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

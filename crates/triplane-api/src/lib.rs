@@ -12,6 +12,7 @@ pub mod compose;
 pub mod deployment;
 mod error;
 pub mod export;
+pub mod files;
 pub mod keys;
 pub mod projects;
 pub mod quality;

@@ -90,7 +90,117 @@ pub fn create(
     })
 }
 
-fn open_store(db: Option<&Path>) -> Result<Store, ApiError> {
+/// One revision as the History tab lists it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionView {
+    pub id: u32,
+    /// 1 for the project's first revision, counting up.
+    pub number: u32,
+    /// Unix milliseconds.
+    pub created: f64,
+    pub message: Option<String>,
+    /// Lowercase hex SHA-256 of the text.
+    pub sha256: String,
+}
+
+/// A project with the text of its latest revision, for the app to hold and edit.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectText {
+    pub id: u32,
+    pub name: String,
+    /// The file the project follows, when it follows one.
+    pub file: Option<String>,
+    pub text: String,
+    pub view: PlaneView,
+}
+
+/// The revisions of project `id`, the newest first.
+pub fn revisions(db: Option<&Path>, id: u32) -> Result<Vec<RevisionView>, ApiError> {
+    let store = open_store(db)?;
+    store.project(i64::from(id))?;
+    let mut out = Vec::new();
+    for (n, r) in store.list_revisions(i64::from(id))?.into_iter().enumerate() {
+        out.push(RevisionView {
+            id: wire_id(r.id)?,
+            number: u32::try_from(n + 1).unwrap_or(u32::MAX),
+            created: r.created as f64,
+            message: r.message,
+            sha256: r.sha256,
+        });
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// The text of revision `id`.
+pub fn revision_text(db: Option<&Path>, id: u32) -> Result<String, ApiError> {
+    Ok(open_store(db)?.revision(i64::from(id))?.text)
+}
+
+/// The line diff from revision `from` to revision `to`.
+pub fn diff(db: Option<&Path>, from: u32, to: u32) -> Result<crate::files::DiffView, ApiError> {
+    let store = open_store(db)?;
+    let old = store.revision(i64::from(from))?;
+    let new = store.revision(i64::from(to))?;
+    if old.project_id != new.project_id {
+        return Err(ApiError::usage(format!(
+            "revisions `{from}` and `{to}` belong to different projects"
+        )));
+    }
+    Ok(crate::files::diff(&old.text, &new.text))
+}
+
+/// Project `id` with its latest text, resolved.
+pub fn open_text(db: Option<&Path>, id: u32) -> Result<ProjectText, ApiError> {
+    let store = open_store(db)?;
+    let project = store.project(i64::from(id))?;
+    let latest = store.list_revisions(project.id)?.pop().ok_or_else(|| {
+        ApiError::usage(format!("the project `{}` has no saved revision", project.name))
+    })?;
+    let text = store.revision(latest.id)?.text;
+    let d = deployment::load_text(&format!("project:{}", project.name), &text)?;
+    Ok(ProjectText { id, name: project.name, file: project.file, text, view: PlaneView::from(&d) })
+}
+
+/// Saves `text` as a new revision of project `id` (a project kept in the store only; a
+/// project that follows a file is saved through [`crate::files::Files::save`]), after checking
+/// it resolves, and drops the project's autosave. Returns the revision, or `None` when the
+/// text equals the latest revision.
+pub fn save(
+    db: Option<&Path>,
+    id: u32,
+    text: &str,
+    message: Option<&str>,
+) -> Result<Option<RevisionView>, ApiError> {
+    let store = open_store(db)?;
+    let project = store.project(i64::from(id))?;
+    deployment::load_text(&format!("project:{}", project.name), text)?;
+
+    let listed = store.list_revisions(project.id)?;
+    let unchanged = listed.last().is_some_and(|r| {
+        r.sha256 == triplane_model::hash_bytes(text.as_bytes()).trim_start_matches("sha256:")
+    });
+    let saved = if unchanged {
+        None
+    } else {
+        let r = store.save_revision(project.id, text, Some(message.unwrap_or("saved")))?;
+        Some(RevisionView {
+            id: wire_id(r.id)?,
+            number: u32::try_from(listed.len() + 1).unwrap_or(u32::MAX),
+            created: r.created as f64,
+            message: r.message,
+            sha256: r.sha256,
+        })
+    };
+    store.delete_autosave(&format!("project:{id}"))?;
+    Ok(saved)
+}
+
+pub(crate) fn open_store(db: Option<&Path>) -> Result<Store, ApiError> {
     let path: PathBuf = match db {
         Some(p) => p.to_path_buf(),
         None => triplane_store::default_path()?,
@@ -100,7 +210,7 @@ fn open_store(db: Option<&Path>) -> Result<Store, ApiError> {
 
 /// Row ids cross IPC as `u32`: JavaScript numbers hold them exactly, and a user will not
 /// create four billion projects.
-fn wire_id(id: i64) -> Result<u32, ApiError> {
+pub(crate) fn wire_id(id: i64) -> Result<u32, ApiError> {
     u32::try_from(id).map_err(|_| ApiError::runtime(format!("project id `{id}` is out of range")))
 }
 

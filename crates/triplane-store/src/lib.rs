@@ -21,7 +21,7 @@ use tracing::{info, instrument};
 
 pub use chunk_times::{decode_chunk_times, encode_chunk_times};
 pub use error::{Result, StoreError};
-pub use projects::{Project, Revision};
+pub use projects::{Autosave, Project, Revision};
 pub use quality::{AnswerRole, QualityAnswer, QualityVerdict};
 pub use runs::{NewRun, Run, RunKind, RunStatus, Sample};
 pub use schema::SCHEMA_VERSION;

@@ -86,6 +86,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         detail_json TEXT NOT NULL,
         PRIMARY KEY (run_id, case_id, sample)
     ) WITHOUT ROWID;",
+    // 4: a project may follow a deployment file on disk (every save of the file is a revision
+    // of its project), and the app's autosaves of unsaved work, one per open deployment.
+    "ALTER TABLE projects ADD COLUMN file TEXT;
+    CREATE UNIQUE INDEX projects_by_file ON projects(file) WHERE file IS NOT NULL;
+    CREATE TABLE autosaves (
+        source TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        saved INTEGER NOT NULL
+    );",
 ];
 
 /// The version a file has once every migration ran.

@@ -103,6 +103,30 @@ fn projects_and_revisions_round_trip() {
 }
 
 #[test]
+fn a_file_has_one_project_and_autosaves_replace_each_other() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    let a = store.project_for_file("/srv/a.yaml", "/srv/a.yaml").unwrap();
+    assert_eq!(a.file.as_deref(), Some("/srv/a.yaml"));
+    let again = store.project_for_file("/srv/a.yaml", "ignored").unwrap();
+    assert_eq!(again, a, "the second save of a file lands in the same project");
+    assert_eq!(store.find_project_for_file("/srv/b.yaml").unwrap(), None);
+    assert_eq!(store.project(a.id).unwrap(), a);
+
+    store.put_autosave("file:/srv/a.yaml", "a.yaml", "one").unwrap();
+    store.put_autosave("example:hybrid", "hybrid", "two").unwrap();
+    store.put_autosave("file:/srv/a.yaml", "a.yaml", "three").unwrap();
+    let listed = store.list_autosaves().unwrap();
+    assert_eq!(listed.len(), 2, "one autosave per source: {listed:?}");
+    let a_text = listed.iter().find(|x| x.source == "file:/srv/a.yaml").unwrap();
+    assert_eq!(a_text.text, "three", "the later autosave replaced the earlier");
+
+    store.delete_autosave("file:/srv/a.yaml").unwrap();
+    store.delete_autosave("file:/srv/a.yaml").unwrap();
+    assert_eq!(store.list_autosaves().unwrap().len(), 1);
+}
+
+#[test]
 fn revision_hash_is_the_sha256_of_the_text() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();

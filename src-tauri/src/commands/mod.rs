@@ -8,8 +8,11 @@ pub mod app;
 pub mod bench;
 pub mod catalog;
 pub mod deployment;
+pub mod files;
+pub mod history;
 pub mod export;
 pub mod projects;
+pub mod settings;
 pub mod simulation;
 
 include!("names.rs");
