@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use crate::fact::{Confidence, Known, Source};
 use crate::spec::{
-    CandidateSpec, ComponentKind, DataClassSpec, DeploymentFile, LatencySpec, McpSpec, Plane,
-    PriceSpec, RoutingSpec, SelfHostedCostSpec, ServingSpec, SiteKind, Visibility, WorkloadSpec,
+    CandidateSpec, ComponentKind, DataClassSpec, DeploymentFile, LatencySpec, McpSpec, ModelApi,
+    Plane, PriceSpec, RoutingSpec, SelfHostedCostSpec, ServingSpec, SiteKind, Visibility,
+    WorkloadSpec,
 };
 use crate::yaml::Positions;
 
@@ -188,6 +189,9 @@ pub struct OfferingRef {
     pub name: String,
     /// `catalog` or `project`.
     pub origin: &'static str,
+    /// The API of a model endpoint offering, when the catalog states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ModelApi>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -709,6 +709,7 @@ fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
             id: o.id.clone(),
             name: o.name.clone(),
             origin,
+            api: o.api,
         }),
         model: c.model.clone().or_else(|| offering.and_then(|(o, _)| o.model.clone())),
         self_hosted,

@@ -40,6 +40,22 @@ impl Plane {
     }
 }
 
+/// The API a model endpoint offering speaks, as the router export needs to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelApi {
+    /// Anthropic's Messages API (`api.anthropic.com`, or the same API resold elsewhere).
+    Anthropic,
+    /// Amazon Bedrock's runtime API, with AWS credentials and a region.
+    Bedrock,
+    /// Google Vertex AI, with a Google Cloud project and a location.
+    VertexAi,
+    /// Mistral's own API (`api.mistral.ai`).
+    Mistral,
+    /// An OpenAI-compatible chat completions API at a base URL.
+    OpenaiCompatible,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
@@ -225,6 +241,10 @@ pub struct OfferingSpec {
     /// Model name for model endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// How clients call a model endpoint; the router export picks its LiteLLM provider from
+    /// it. Absent means an OpenAI-compatible API at a URL the deployer sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<ModelApi>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ import type { WireError } from "../ipc/result";
 import { PlaneLanes } from "./PlaneLanes";
 import { Simulation } from "./Simulation";
 import { Compare } from "./Compare";
+import { Benchmarks } from "./benchmarks/Benchmarks";
 import { Export } from "./Export";
 
 /** What a deployment tab is given: the open deployment and what the app knows about it. */
@@ -63,4 +64,6 @@ export const DEPLOYMENT_TABS: DeploymentTab[] = [
   { id: "export", label: "export.tab", render: (c) => <Export file={c.view.file} text={c.text} /> },
 ];
 
-export const PAGES: Page[] = [];
+export const PAGES: Page[] = [
+  { id: "benchmarks", label: "bench.page", render: () => <Benchmarks /> },
+];

@@ -1,0 +1,60 @@
+// Benchmarks: mirrors src-tauri/src/commands/bench.rs. A latency run streams its progress
+// through a Tauri Channel; cancelling it keeps what it measured.
+import { Channel } from "@tauri-apps/api/core";
+
+import { commands } from "./bindings";
+import type {
+  CandidateView,
+  ChartView,
+  LatencyForm_Deserialize as LatencyForm,
+  LatencyOutcome,
+  ProgressView_Deserialize as ProgressView,
+  RunRowView_Serialize as RunRowView,
+  RunView_Serialize as RunView,
+} from "./bindings";
+import { outcome, type Outcome } from "./result";
+
+export type { CandidateView, ChartView, LatencyForm, LatencyOutcome, ProgressView, RunRowView, RunView };
+export type {
+  FigureView_Serialize as FigureView,
+  RateView_Serialize as RateView,
+  KeySource,
+  LoadForm,
+  QualityFiguresView_Serialize as QualityFiguresView,
+} from "./bindings";
+
+/** Runs a latency benchmark into the app's store; `onProgress` is called live while it runs. */
+export function runLatency(form: LatencyForm, onProgress: (p: ProgressView) => void): Promise<Outcome<LatencyOutcome>> {
+  const channel = new Channel<ProgressView>();
+  channel.onmessage = onProgress;
+  return outcome(commands.benchRunLatency(form, channel));
+}
+
+/** Cancels the running benchmark; resolves to false when none was running. */
+export async function cancel(): Promise<boolean> {
+  try {
+    return await commands.benchCancel();
+  } catch {
+    return false;
+  }
+}
+
+/** Stored runs of every kind, newest first. */
+export function runs(): Promise<Outcome<RunRowView[]>> {
+  return outcome(commands.benchRuns());
+}
+
+/** The candidates of the stored runs, most recently run first. */
+export function candidates(): Promise<Outcome<CandidateView[]>> {
+  return outcome(commands.benchCandidates());
+}
+
+/** One stored run with its figures (recomputed from its samples or verdicts) and charts. */
+export function run(id: number): Promise<Outcome<RunView>> {
+  return outcome(commands.benchRun(id));
+}
+
+/** Charts of several latency runs together: CDFs, and percentiles against the load level. */
+export function charts(ids: number[]): Promise<Outcome<ChartView[]>> {
+  return outcome(commands.benchCharts(ids));
+}

@@ -1,0 +1,244 @@
+// The Benchmarks page: the candidates the store knows, a form to run a latency benchmark with
+// live progress and cancel, the stored runs of the app's database, and one run's figures and
+// charts. Every figure comes from the store through `triplane-api`, as `triplane bench show`.
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import * as benchIpc from "../../ipc/bench";
+import type { CandidateView, ChartView, ProgressView, RunRowView, RunView } from "../../ipc/bench";
+import type { WireError } from "../../ipc/result";
+import { Charts, RunDetail } from "./RunDetail";
+import { EMPTY_FORM, RunForm, toWire, type FormState } from "./RunForm";
+import { loadLabel, when } from "./format";
+import "./bench.css";
+
+export function Benchmarks() {
+  const { t, i18n } = useTranslation();
+  const [form, setForm] = useState<FormState>(EMPTY_FORM);
+  const [candidates, setCandidates] = useState<CandidateView[]>([]);
+  const [runs, setRuns] = useState<RunRowView[] | null>(null);
+  const [listError, setListError] = useState<WireError | null>(null);
+  const [running, setRunning] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [progress, setProgress] = useState<ProgressView | null>(null);
+  const [runError, setRunError] = useState<WireError | null>(null);
+  const [done, setDone] = useState<{ runIds: number[]; status: string } | null>(null);
+  const [selected, setSelected] = useState<RunView | null>(null);
+  const [ticked, setTicked] = useState<number[]>([]);
+  const [charts, setCharts] = useState<ChartView[] | null>(null);
+  const [chartError, setChartError] = useState<WireError | null>(null);
+
+  const refresh = useCallback(async () => {
+    const [r, c] = await Promise.all([benchIpc.runs(), benchIpc.candidates()]);
+    if (r.ok) {
+      setRuns(r.value);
+      setListError(null);
+    } else setListError(r.error);
+    if (c.ok) setCandidates(c.value);
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  async function open(id: number) {
+    const r = await benchIpc.run(id);
+    if (r.ok) setSelected(r.value);
+    else setListError(r.error);
+  }
+
+  async function chart(ids: number[]) {
+    const r = await benchIpc.charts(ids);
+    if (r.ok) {
+      setCharts(r.value);
+      setChartError(null);
+    } else {
+      setCharts(null);
+      setChartError(r.error);
+    }
+  }
+
+  async function run() {
+    const w = toWire(form, t);
+    if ("bad" in w) return;
+    setRunning(true);
+    setCancelling(false);
+    setRunError(null);
+    setDone(null);
+    setProgress(null);
+    const r = await benchIpc.runLatency(w.form, setProgress);
+    setRunning(false);
+    setCancelling(false);
+    if (!r.ok) {
+      setRunError(r.error);
+      return;
+    }
+    setDone(r.value);
+    await refresh();
+    const last = r.value.runIds[r.value.runIds.length - 1];
+    if (last !== undefined) await open(last);
+    if (r.value.runIds.length > 1) {
+      setTicked(r.value.runIds);
+      await chart(r.value.runIds);
+    }
+  }
+
+  async function cancel() {
+    setCancelling(true);
+    await benchIpc.cancel();
+  }
+
+  function fillFrom(c: CandidateView) {
+    const api = c.api === "anthropic" || c.api === "ollama" ? c.api : "openai";
+    setForm({ ...form, endpoint: c.endpoint, api, model: c.model, candidate: c.candidate });
+  }
+
+  const toggle = (id: number) => setTicked((ts) => (ts.includes(id) ? ts.filter((x) => x !== id) : [...ts, id]));
+
+  return (
+    <div className="bench" data-testid="bench-page">
+      <header className="view-head">
+        <div>
+          <h2>{t("bench.title")}</h2>
+          <p className="description">{t("bench.intro")}</p>
+        </div>
+      </header>
+
+      <div className="bench-top">
+        <RunForm value={form} onChange={setForm} running={running} cancelling={cancelling} onRun={() => void run()} onCancel={() => void cancel()} />
+        <section className="bench-candidates" aria-labelledby="bench-candidates-title">
+          <h3 id="bench-candidates-title">{t("bench.candidates")}</h3>
+          {candidates.length === 0 ? (
+            <p className="muted">{t("bench.noCandidates")}</p>
+          ) : (
+            <ul className="items">
+              {candidates.map((c) => (
+                <li key={c.candidate} className="bench-candidate" data-candidate={c.candidate}>
+                  <div>
+                    <div className="item-name">{c.candidate}</div>
+                    <div className="item-id">
+                      {c.model} · {c.endpoint} ({c.api})
+                    </div>
+                    <div className="item-id">
+                      {t("bench.candidateRuns", { latency: c.latencyRuns, quality: c.qualityRuns, run: c.latestRun })}
+                    </div>
+                  </div>
+                  <button type="button" className="ghost" disabled={running} onClick={() => fillFrom(c)}>
+                    {t("bench.useCandidate")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      {(running || progress) && <Progress progress={progress} running={running} />}
+      {runError && (
+        <p className="error-text" role="alert" data-testid="bench-error" data-code={runError.code}>
+          {t("bench.failed")} {runError.message}
+        </p>
+      )}
+      {done && (
+        <p className="bench-done" role="status" data-testid="bench-done" data-status={done.status} data-runs={done.runIds.join(",")}>
+          {t("bench.done", { count: done.runIds.length, runs: done.runIds.join(", "), status: t(`bench.status.${done.status}`) })}
+        </p>
+      )}
+
+      <section className="bench-runs" aria-labelledby="bench-runs-title">
+        <div className="bench-runs-head">
+          <h3 id="bench-runs-title">{t("bench.runs")}</h3>
+          <button type="button" className="secondary" onClick={() => void refresh()}>
+            {t("bench.refresh")}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            data-testid="bench-chart-ticked"
+            disabled={ticked.length === 0}
+            title={t("bench.chartSelectedHint")}
+            onClick={() => void chart(ticked)}
+          >
+            {t("bench.chartSelected")}
+          </button>
+        </div>
+        {listError && (
+          <p className="error-text" role="alert">
+            {t("bench.loadFailed")} {listError.message}
+          </p>
+        )}
+        {runs !== null && runs.length === 0 && <p className="muted">{t("bench.noRuns")}</p>}
+        {runs !== null && runs.length > 0 && (
+          <div className="bench-table-wrap">
+            <table className="bench-list" data-testid="bench-runs">
+              <thead>
+                <tr>
+                  <th scope="col" aria-label={t("bench.chartSelected")} />
+                  <th scope="col">{t("bench.col.run")}</th>
+                  <th scope="col">{t("bench.col.kind")}</th>
+                  <th scope="col">{t("bench.col.status")}</th>
+                  <th scope="col">{t("bench.col.candidate")}</th>
+                  <th scope="col">{t("bench.col.model")}</th>
+                  <th scope="col">{t("bench.col.endpoint")}</th>
+                  <th scope="col">{t("bench.col.started")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((r) => (
+                  <tr key={r.runId} data-run={r.runId} data-status={r.status} aria-current={selected?.run.runId === r.runId ? "true" : undefined}>
+                    <td>
+                      {r.kind === "latency" && (
+                        <input
+                          type="checkbox"
+                          aria-label={t("bench.tick", { run: r.runId })}
+                          checked={ticked.includes(r.runId)}
+                          onChange={() => toggle(r.runId)}
+                        />
+                      )}
+                    </td>
+                    <td>
+                      <button type="button" className="ghost bench-open" data-open-run={r.runId} aria-label={t("bench.open", { run: r.runId })} onClick={() => void open(r.runId)}>
+                        {r.runId}
+                      </button>
+                    </td>
+                    <td>{t(`bench.kind.${r.kind}`)}</td>
+                    <td className={`bench-status status-${r.status}`}>{t(`bench.status.${r.status}`)}</td>
+                    <td>{r.candidate ?? "—"}</td>
+                    <td>{r.model}</td>
+                    <td className="bench-endpoint">{r.endpoint}</td>
+                    <td>{when(r.startedMs, i18n.language)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {chartError && (
+          <p className="error-text" role="alert">
+            {chartError.message}
+          </p>
+        )}
+        {charts && (
+          <div data-testid="bench-ticked-charts">
+            <Charts charts={charts} />
+          </div>
+        )}
+      </section>
+
+      {selected && <RunDetail view={selected} />}
+    </div>
+  );
+}
+
+function Progress({ progress: p, running }: { progress: ProgressView | null; running: boolean }) {
+  const { t, i18n } = useTranslation();
+  if (!p) return <p className="bench-progress muted">{t("bench.progress.starting")}</p>;
+  const elapsed = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(p.elapsedS ?? 0);
+  const args = { load: loadLabel(p.load, t, i18n.language), settled: p.settled, planned: p.planned ?? 0, ok: p.ok, failed: p.failed, elapsed };
+  return (
+    <div className="bench-progress" data-testid="bench-progress" data-running={running} data-settled={p.settled} data-ok={p.ok} data-sent={p.sent}>
+      <progress aria-label={t("bench.progress.label")} max={p.planned ?? undefined} value={p.planned ? p.settled : undefined} />
+      <span>{p.planned ? t("bench.progress.line", args) : t("bench.progress.lineOpen", args)}</span>
+    </div>
+  );
+}
