@@ -282,18 +282,25 @@ pub fn render_report(r: &SimReport) -> String {
             "\nROUTER MISSES (false negatives {}, false positives {}; {} routed calls)",
             router.false_negative_rate, router.false_positive_rate, router.routed_calls
         );
+        let _ = writeln!(
+            o,
+            "  leaked: calls that took the class to a less protected route than its own; \
+             over-protected: calls sent to a more protected route than needed (a cost, not a leak)"
+        );
         for c in &router.classes {
             let _ = writeln!(
                 o,
-                "  {:<14} {} of {} calls the wrong way ({} less, {} more sensitive): {:.1}/day, {:.0}/year, {:.0} tokens/year",
+                "  {:<14} of {} calls: leaked {} ({:.1}/day, {:.0}/year, {:.0} tokens/year); \
+                 over-protected {} ({:.1}/day, {:.0}/year)",
                 c.class,
-                c.to_less_sensitive + c.to_more_sensitive,
                 c.requests,
                 c.to_less_sensitive,
+                c.leaked_per_day.requests,
+                c.leaked_per_year.requests,
+                c.leaked_per_year.tokens,
                 c.to_more_sensitive,
-                c.wrong_way_per_day.requests,
-                c.wrong_way_per_year.requests,
-                c.wrong_way_per_year.tokens
+                c.over_protected_per_day.requests,
+                c.over_protected_per_year.requests,
             );
         }
     }

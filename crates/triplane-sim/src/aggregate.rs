@@ -1,7 +1,16 @@
 //! The aggregating sink: folds flows into one record per distinct signature (hop, classes),
-//! with counts, without allocating per flow. Per-session figures are kept in flat arrays
-//! indexed by signature and folded into the exposure matrix at the end of each session, so
-//! a flow costs one table probe and a few adds.
+//! with counts, without allocating per flow. Per-session figures are kept in flat arrays and
+//! folded into the signatures and the exposure matrix at the end of each session.
+//!
+//! The fast path is built from integer ids fixed when the plan is made, so a flow costs no
+//! lookup. When every class set fits a small dense table (`2^classes × hops` entries, see
+//! [`DENSE_LIMIT`]), a flow's counter is `classes × hops + hop`: a multiply and an add. Above
+//! that (many data classes) a flow probes an open-addressing table instead; both give the
+//! same figures. Each signature keeps the list of exposure-matrix cells it feeds (its classes
+//! × the receiving component's jurisdictions), computed once, so the end of a session adds
+//! into cells without walking bit sets. The planes and jurisdictions a cycle entered are
+//! counted per distinct pattern and expanded in [`Aggregator::finish`], because a plan's
+//! cycles follow only a handful of patterns.
 
 use crate::engine::{Flow, Routed, Sink};
 use crate::hist::Hist;
@@ -29,40 +38,81 @@ pub struct Cell {
     pub flows_per_session: Hist,
 }
 
-/// Wrong-way volume of one class: requests containing it and their context tokens.
+/// Wrong-way volume of one class over the routed calls that carried it.
+///
+/// A false negative sends a call to a route less protected than the correct one; it leaks
+/// the classes whose own route is more protected than the route taken, and only those. A
+/// false positive sends a call to a route more protected than the correct one: every class
+/// it carries goes further than it needs to, which costs money and capacity but leaks
+/// nothing.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Misses {
+    /// Routed calls carrying the class, and their context tokens.
     pub requests: u64,
     pub tokens: u64,
+    /// Calls that took the class to a route less protected than its own (leaks).
     pub false_negative_requests: u64,
     pub false_negative_tokens: u64,
+    /// Calls that took the class to a route more protected than the correct one (cost).
     pub false_positive_requests: u64,
     pub false_positive_tokens: u64,
 }
 
 const EMPTY: u32 = u32::MAX;
 
+/// Largest dense table, in entries (`2^classes × hops`): 16 bytes of per-session counters
+/// and 4 of signature index each, so at most 5 MiB. The bundled examples need 64 × 30.
+pub const DENSE_LIMIT: usize = 1 << 18;
+
+/// Flows and tokens of one signature (or one matrix cell) in the current session.
+#[derive(Clone, Copy, Debug, Default)]
+struct Count {
+    flows: u64,
+    tokens: u64,
+}
+
+/// What the aggregator needs of a hop, in one place for the fast path.
+#[derive(Clone, Copy, Debug)]
+struct HopInfo {
+    plane: u8,
+    jurisdictions: u64,
+}
+
 pub struct Aggregator {
-    hop_plane: Vec<usize>,
-    hop_jurisdictions: Vec<u64>,
+    hops: Vec<HopInfo>,
     n_jurisdictions: usize,
     n_classes: usize,
+    n_hops: usize,
+    /// Per-session counters are indexed by dense slot (`classes × hops + hop`) rather than
+    /// by signature.
+    dense: bool,
+    /// Dense mode: the signature of each slot, `EMPTY` until its first session ends.
+    slot_signature: Vec<u32>,
+    /// Class of each route index, for the router's per-class attribution.
+    route_of_class: Vec<u8>,
 
     slots: Vec<(u64, HopId, u32)>,
     mask: usize,
     pub signatures: Vec<Signature>,
+    /// The matrix cells each signature feeds: `sig_cells[sig_cell_start[s]..][..]`.
+    sig_cells: Vec<u32>,
+    sig_cell_start: Vec<u32>,
 
-    session_flows: Vec<u64>,
-    session_tokens: Vec<u64>,
+    /// This session's flows and tokens, by dense slot or by signature.
+    session: Vec<Count>,
+    /// Indices into `session` that this session touched.
     touched: Vec<u32>,
-    cell_flows: Vec<u64>,
-    cell_tokens: Vec<u64>,
+    cell_session: Vec<Count>,
     cell_touched: Vec<u32>,
     pub cells: Vec<Cell>,
 
     cycle_planes: [u64; PLANES],
+    /// Distinct `cycle_planes` patterns and how many cycles had each; `last_pattern` is the
+    /// index of the most recent, which the next cycle usually repeats.
+    patterns: Vec<([u64; PLANES], u64)>,
+    last_pattern: usize,
     /// Cycles entering each jurisdiction, per plane (index by `plane * n_jurisdictions + j`)
-    /// and over all planes (the last row).
+    /// and over all planes (the last row); complete after [`Aggregator::finish`].
     pub cycles_entering: Vec<u64>,
 
     pub sessions: u64,
@@ -101,22 +151,42 @@ impl Aggregator {
     pub fn new(plan: &Plan) -> Aggregator {
         let nj = plan.jurisdictions.len();
         let nc = plan.classes.len();
+        let nh = plan.hops.len();
+        let dense_len = (nc < 32).then(|| (1usize << nc).saturating_mul(nh));
+        let dense = dense_len.is_some_and(|n| n <= DENSE_LIMIT);
+        let counters = if dense { dense_len.unwrap_or(0) } else { 0 };
+        let route_of_class = match &plan.inference {
+            crate::plan::Inference::Routed(r) => r.route_of_class.clone(),
+            crate::plan::Inference::Direct { .. } => Vec::new(),
+        };
         Aggregator {
-            hop_plane: plan.hops.iter().map(|h| plane_index(plan.nodes[h.to].plane)).collect(),
-            hop_jurisdictions: plan.hops.iter().map(|h| plan.nodes[h.to].jurisdictions).collect(),
+            hops: plan
+                .hops
+                .iter()
+                .map(|h| HopInfo {
+                    plane: plane_index(plan.nodes[h.to].plane) as u8,
+                    jurisdictions: plan.nodes[h.to].jurisdictions,
+                })
+                .collect(),
             n_jurisdictions: nj,
             n_classes: nc,
+            n_hops: nh,
+            dense,
+            slot_signature: vec![EMPTY; counters],
+            route_of_class,
             slots: vec![(0, 0, EMPTY); 256],
             mask: 255,
             signatures: Vec::new(),
-            session_flows: Vec::new(),
-            session_tokens: Vec::new(),
+            sig_cells: Vec::new(),
+            sig_cell_start: vec![0],
+            session: vec![Count::default(); counters],
             touched: Vec::new(),
-            cell_flows: vec![0; nc * nj],
-            cell_tokens: vec![0; nc * nj],
+            cell_session: vec![Count::default(); nc * nj],
             cell_touched: Vec::new(),
             cells: vec![Cell::default(); nc * nj],
             cycle_planes: [0; PLANES],
+            patterns: Vec::new(),
+            last_pattern: 0,
             cycles_entering: vec![0; (PLANES + 1) * nj],
             sessions: 0,
             turns: 0,
@@ -151,8 +221,17 @@ impl Aggregator {
     fn insert(&mut self, slot: usize, classes: u64, hop: HopId) -> usize {
         let idx = self.signatures.len();
         self.signatures.push(Signature { hop, classes, ..Signature::default() });
-        self.session_flows.push(0);
-        self.session_tokens.push(0);
+        if !self.dense {
+            self.session.push(Count::default());
+        }
+        let nj = self.n_jurisdictions;
+        let jurisdictions = self.hops[hop as usize].jurisdictions;
+        for c in bits(classes) {
+            for j in bits(jurisdictions) {
+                self.sig_cells.push((c * nj + j) as u32);
+            }
+        }
+        self.sig_cell_start.push(self.sig_cells.len() as u32);
         self.slots[slot] = (classes, hop, idx as u32);
         if self.signatures.len() * 2 > self.slots.len() {
             self.grow();
@@ -173,92 +252,161 @@ impl Aggregator {
         }
     }
 
+    /// The signature of a session counter: its dense slot's (created on first use), or the
+    /// counter itself in hashed mode.
+    fn signature_of(&mut self, counter: usize) -> usize {
+        if !self.dense {
+            return counter;
+        }
+        let s = self.slot_signature[counter];
+        if s != EMPTY {
+            return s as usize;
+        }
+        let (classes, hop) = ((counter / self.n_hops) as u64, (counter % self.n_hops) as HopId);
+        let s = self.signature(classes, hop);
+        self.slot_signature[counter] = s as u32;
+        s
+    }
+
     /// Folds the finished session into the signatures and the matrix.
     fn fold_session(&mut self) {
-        let nj = self.n_jurisdictions;
-        for &s in &self.touched {
-            let s = s as usize;
-            let (flows, tokens) = (self.session_flows[s], self.session_tokens[s]);
-            self.session_flows[s] = 0;
-            self.session_tokens[s] = 0;
+        for i in 0..self.touched.len() {
+            let counter = self.touched[i] as usize;
+            let count = std::mem::take(&mut self.session[counter]);
+            let s = self.signature_of(counter);
             let sig = &mut self.signatures[s];
-            sig.flows += flows;
-            sig.tokens = sig.tokens.saturating_add(tokens);
+            sig.flows += count.flows;
+            sig.tokens = sig.tokens.saturating_add(count.tokens);
             sig.sessions += 1;
-            let jur = self.hop_jurisdictions[sig.hop as usize];
-            let mut classes = sig.classes;
-            while classes != 0 {
-                let c = classes.trailing_zeros() as usize;
-                classes &= classes - 1;
-                let mut js = jur;
-                while js != 0 {
-                    let j = js.trailing_zeros() as usize;
-                    js &= js - 1;
-                    let cell = c * nj + j;
-                    if self.cell_flows[cell] == 0 {
-                        self.cell_touched.push(cell as u32);
-                    }
-                    self.cell_flows[cell] += flows;
-                    self.cell_tokens[cell] = self.cell_tokens[cell].saturating_add(tokens);
+
+            let cells = self.sig_cell_start[s] as usize..self.sig_cell_start[s + 1] as usize;
+            for &cell in &self.sig_cells[cells] {
+                let c = &mut self.cell_session[cell as usize];
+                if c.flows == 0 {
+                    self.cell_touched.push(cell);
                 }
+                c.flows += count.flows;
+                c.tokens = c.tokens.saturating_add(count.tokens);
             }
         }
         self.touched.clear();
+
         for &cell in &self.cell_touched {
-            let cell = cell as usize;
-            let c = &mut self.cells[cell];
-            c.flows += self.cell_flows[cell];
-            c.tokens = c.tokens.saturating_add(self.cell_tokens[cell]);
+            let count = std::mem::take(&mut self.cell_session[cell as usize]);
+            let c = &mut self.cells[cell as usize];
+            c.flows += count.flows;
+            c.tokens = c.tokens.saturating_add(count.tokens);
             c.sessions += 1;
-            c.tokens_per_session.add(self.cell_tokens[cell]);
-            c.flows_per_session.add(self.cell_flows[cell]);
-            self.cell_flows[cell] = 0;
-            self.cell_tokens[cell] = 0;
+            c.tokens_per_session.add(count.tokens);
+            c.flows_per_session.add(count.flows);
         }
         self.cell_touched.clear();
     }
 
-    /// Sessions that never touched a cell count as zeros in its percentiles.
+    /// Completes the figures: sessions that never touched a cell count as zeros in its
+    /// percentiles, and the cycle patterns are expanded into [`Aggregator::cycles_entering`].
     pub fn finish(&mut self) {
         for c in &mut self.cells {
             let untouched = self.sessions - c.sessions;
             c.tokens_per_session.add_n(0, untouched);
             c.flows_per_session.add_n(0, untouched);
         }
+
+        let nj = self.n_jurisdictions;
+        for (planes, n) in std::mem::take(&mut self.patterns) {
+            let mut any = 0u64;
+            for (p, &js) in planes.iter().enumerate() {
+                any |= js;
+                for j in bits(js) {
+                    self.cycles_entering[p * nj + j] += n;
+                }
+            }
+            for j in bits(any) {
+                self.cycles_entering[PLANES * nj + j] += n;
+            }
+        }
+        self.last_pattern = 0;
     }
 
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
+
+    /// Counts a misrouted flow on its signature; rare, so off the fast path.
+    #[cold]
+    fn misrouted(&mut self, counter: usize, n: u64) {
+        let s = self.signature_of(counter);
+        self.signatures[s].misrouted += n;
+    }
+
+    /// Adds one flow to this session's counter `counter` on `hop`.
+    #[inline(always)]
+    fn count(&mut self, counter: usize, hop: usize, tokens: u64) {
+        let c = &mut self.session[counter];
+        if c.flows == 0 {
+            self.touched.push(counter as u32);
+        }
+        c.flows += 1;
+        c.tokens = c.tokens.saturating_add(tokens);
+        let h = self.hops[hop];
+        self.cycle_planes[h.plane as usize] |= h.jurisdictions;
+    }
+}
+
+/// The indices of the set bits of `v`, lowest first.
+fn bits(mut v: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (v != 0).then(|| {
+            let i = v.trailing_zeros() as usize;
+            v &= v - 1;
+            i
+        })
+    })
 }
 
 impl Sink for Aggregator {
     #[inline]
     fn flow(&mut self, f: Flow) {
-        let s = self.signature(f.classes, f.hop);
-        if self.session_flows[s] == 0 {
-            self.touched.push(s as u32);
+        self.payload(std::slice::from_ref(&f.hop), f.classes, f.tokens, f.misrouted);
+    }
+
+    #[inline(always)]
+    fn payload(&mut self, hops: &[HopId], classes: u64, tokens: u64, misrouted: bool) {
+        self.flows += hops.len() as u64;
+        if self.dense {
+            // `classes` is a subset of the plan's classes, so below 2^classes.
+            let base = classes as usize * self.n_hops;
+            for &hop in hops {
+                self.count(base + hop as usize, hop as usize, tokens);
+            }
+        } else {
+            for &hop in hops {
+                let counter = self.signature(classes, hop);
+                self.count(counter, hop as usize, tokens);
+            }
         }
-        self.session_flows[s] += 1;
-        self.session_tokens[s] = self.session_tokens[s].saturating_add(f.tokens);
-        if f.misrouted {
-            self.signatures[s].misrouted += 1;
+        if misrouted {
+            for &hop in hops {
+                let counter = if self.dense {
+                    classes as usize * self.n_hops + hop as usize
+                } else {
+                    self.signature(classes, hop)
+                };
+                self.misrouted(counter, 1);
+            }
         }
-        let h = f.hop as usize;
-        self.cycle_planes[self.hop_plane[h]] |= self.hop_jurisdictions[h];
-        self.flows += 1;
     }
 
     fn routed(&mut self, r: Routed) {
         self.routed_calls += 1;
-        let mut bits = r.classes;
-        while bits != 0 {
-            let c = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
+        for c in bits(r.classes) {
             let m = &mut self.misses[c];
             m.requests += 1;
             m.tokens += r.tokens;
-            if r.chosen < r.correct {
+            // Attribution per class (see [`Misses`]): a class leaks only when the route taken
+            // is less protected than its own route.
+            let own = self.route_of_class.get(c).copied().unwrap_or(r.correct);
+            if r.chosen < own {
                 m.false_negative_requests += 1;
                 m.false_negative_tokens += r.tokens;
             } else if r.chosen > r.correct {
@@ -276,23 +424,12 @@ impl Sink for Aggregator {
         self.turns += 1;
     }
 
+    #[inline]
     fn cycle_end(&mut self, latency_ms: f64) {
-        let nj = self.n_jurisdictions;
-        let mut any = 0u64;
-        for (p, bits) in self.cycle_planes.iter_mut().enumerate() {
-            any |= *bits;
-            let mut js = *bits;
-            while js != 0 {
-                let j = js.trailing_zeros() as usize;
-                js &= js - 1;
-                self.cycles_entering[p * nj + j] += 1;
-            }
-            *bits = 0;
-        }
-        while any != 0 {
-            let j = any.trailing_zeros() as usize;
-            any &= any - 1;
-            self.cycles_entering[PLANES * nj + j] += 1;
+        let planes = std::mem::take(&mut self.cycle_planes);
+        match self.patterns.get_mut(self.last_pattern) {
+            Some((p, n)) if *p == planes => *n += 1,
+            _ => self.new_pattern(planes),
         }
         self.cycles += 1;
         self.cycle_ms.add((latency_ms * 1000.0) as u64);
@@ -304,6 +441,22 @@ impl Sink for Aggregator {
         self.sessions += 1;
         self.session_ms.add((latency_ms * 1000.0) as u64);
         self.session_ms_sum += latency_ms;
+    }
+}
+
+impl Aggregator {
+    #[cold]
+    fn new_pattern(&mut self, planes: [u64; PLANES]) {
+        match self.patterns.iter().position(|(p, _)| *p == planes) {
+            Some(i) => {
+                self.patterns[i].1 += 1;
+                self.last_pattern = i;
+            }
+            None => {
+                self.last_pattern = self.patterns.len();
+                self.patterns.push((planes, 1));
+            }
+        }
     }
 }
 

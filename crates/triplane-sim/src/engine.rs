@@ -43,6 +43,14 @@ pub struct Routed {
 
 pub trait Sink {
     fn flow(&mut self, f: Flow);
+    /// One payload along `hops`, in order: one flow per hop, all with the same classes and
+    /// tokens. The aggregator folds the hops in one pass; other sinks take them one by one.
+    #[inline]
+    fn payload(&mut self, hops: &[HopId], classes: u64, tokens: u64, misrouted: bool) {
+        for &hop in hops {
+            self.flow(Flow { hop, classes, tokens, misrouted });
+        }
+    }
     fn routed(&mut self, _r: Routed) {}
     fn tool_call(&mut self) {}
     fn turn(&mut self) {}
@@ -76,7 +84,7 @@ impl Sink for Trace {
 }
 
 /// Sends one payload along a path, adding the hops' delays to `ms`.
-#[inline]
+#[inline(always)]
 fn send<S: Sink>(
     plan: &Plan,
     sink: &mut S,
@@ -85,13 +93,12 @@ fn send<S: Sink>(
     tokens: u64,
     ms: &mut f64,
 ) {
-    for &hop in hops {
-        sink.flow(Flow { hop, classes, tokens, misrouted: false });
-        *ms += plan.hops[hop as usize].delay_ms;
-    }
+    send_marked(plan, sink, hops, classes, tokens, false, ms);
 }
 
-#[inline]
+// Always inlined: most paths are one or two hops, so a call per payload would cost more than
+// the hops themselves.
+#[inline(always)]
 fn send_marked<S: Sink>(
     plan: &Plan,
     sink: &mut S,
@@ -101,8 +108,10 @@ fn send_marked<S: Sink>(
     misrouted: bool,
     ms: &mut f64,
 ) {
+    sink.payload(hops, classes, tokens, misrouted);
+    // One add per hop, in path order, as before: summing a path's delays once would round
+    // differently and change the latency figures of a seeded run.
     for &hop in hops {
-        sink.flow(Flow { hop, classes, tokens, misrouted });
         *ms += plan.hops[hop as usize].delay_ms;
     }
 }

@@ -149,18 +149,29 @@ pub struct RouterReport {
     pub classes: Vec<ClassMisses>,
 }
 
+/// The router's misses as they concern one class. A false negative leaks only the classes
+/// whose own route is more protected than the route the call took (a `public` part of a
+/// call that should have gone sovereign leaks nothing); a false positive sends every class
+/// of the call to a more protected route than it needed, a cost rather than a leak.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ClassMisses {
     pub class: String,
     /// Routed calls whose context carried the class.
     pub requests: u64,
-    /// Of those, sent to a less sensitive route (false negatives).
+    /// Of those, calls that took the class to a route less protected than its own (false
+    /// negatives that leak it).
     pub to_less_sensitive: u64,
-    /// Of those, sent to a more sensitive route (false positives).
+    /// Of those, calls sent to a route more protected than the call needed (false
+    /// positives: a cost, not a leak).
     pub to_more_sensitive: u64,
-    pub wrong_way_tokens: u64,
-    pub wrong_way_per_day: Volume,
-    pub wrong_way_per_year: Volume,
+    /// Context tokens of the calls that leaked the class, over the run.
+    pub leaked_tokens: u64,
+    pub leaked_per_day: Volume,
+    pub leaked_per_year: Volume,
+    /// Context tokens of the calls that over-protected the class, over the run.
+    pub over_protected_tokens: u64,
+    pub over_protected_per_day: Volume,
+    pub over_protected_per_year: Volume,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
@@ -429,23 +440,27 @@ fn router_report(plan: &Plan, agg: &Aggregator, days: u32) -> Option<RouterRepor
         .zip(&agg.misses)
         .filter(|(_, m)| m.requests > 0)
         .map(|(c, m)| {
-            let wrong = m.false_negative_requests + m.false_positive_requests;
-            let wrong_tokens = m.false_negative_tokens + m.false_positive_tokens;
-            let per_day = Volume {
-                requests: round(wrong as f64 / days, 3),
-                tokens: round(wrong_tokens as f64 / days, 1),
+            let per_day = |requests: u64, tokens: u64| Volume {
+                requests: round(requests as f64 / days, 3),
+                tokens: round(tokens as f64 / days, 1),
             };
+            let per_year = |requests: u64, tokens: u64| Volume {
+                requests: round(requests as f64 / days * DAYS_PER_YEAR, 1),
+                tokens: round(tokens as f64 / days * DAYS_PER_YEAR, 0),
+            };
+            let (fn_n, fn_t) = (m.false_negative_requests, m.false_negative_tokens);
+            let (fp_n, fp_t) = (m.false_positive_requests, m.false_positive_tokens);
             ClassMisses {
                 class: c.id.clone(),
                 requests: m.requests,
-                to_less_sensitive: m.false_negative_requests,
-                to_more_sensitive: m.false_positive_requests,
-                wrong_way_tokens: wrong_tokens,
-                wrong_way_per_day: per_day,
-                wrong_way_per_year: Volume {
-                    requests: round(wrong as f64 / days * DAYS_PER_YEAR, 1),
-                    tokens: round(wrong_tokens as f64 / days * DAYS_PER_YEAR, 0),
-                },
+                to_less_sensitive: fn_n,
+                to_more_sensitive: fp_n,
+                leaked_tokens: fn_t,
+                leaked_per_day: per_day(fn_n, fn_t),
+                leaked_per_year: per_year(fn_n, fn_t),
+                over_protected_tokens: fp_t,
+                over_protected_per_day: per_day(fp_n, fp_t),
+                over_protected_per_year: per_year(fp_n, fp_t),
             }
         })
         .collect();

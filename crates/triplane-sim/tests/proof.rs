@@ -204,6 +204,7 @@ fn an_eu_parent_removes_us_exposure() {
 fn raising_the_false_negative_rate_never_lowers_leakage() {
     let text = common::fixture_text("hybrid");
     let mut last = 0;
+    let mut last_router = 0;
     for rate in ["0.0", "0.01", "0.05", "0.2", "0.5", "1.0"] {
         let t =
             replace(&text, "false_negative_rate: 0.05", &format!("false_negative_rate: {rate}"));
@@ -214,8 +215,72 @@ fn raising_the_false_negative_rate_never_lowers_leakage() {
             assert_eq!(leaked, 0, "without misses no personal data reaches the US model");
         }
         last = leaked;
+
+        // The router's own account agrees: the leaked volume of personal data never falls as
+        // the rate rises, and `internal` (whose own route is the frontier one) never leaks.
+        let router = r.router.as_ref().expect("the fixture routes");
+        let personal = misses(router, "personal");
+        assert!(
+            personal.leaked_tokens >= last_router,
+            "rate {rate}: router leakage {} below {last_router}",
+            personal.leaked_tokens
+        );
+        last_router = personal.leaked_tokens;
+        assert_eq!(misses(router, "internal").to_less_sensitive, 0, "rate {rate}");
     }
     assert!(last > 0);
+    assert!(last_router > 0);
+}
+
+fn misses<'a>(
+    router: &'a triplane_sim::report::RouterReport,
+    class: &str,
+) -> &'a triplane_sim::report::ClassMisses {
+    router.classes.iter().find(|c| c.class == class).unwrap_or_else(|| panic!("no `{class}`"))
+}
+
+#[test]
+fn a_router_miss_leaks_only_the_classes_it_takes_below_their_own_route() {
+    // Every call fails both ways at once is impossible (one draw), so run each side alone.
+    let text = common::fixture_text("hybrid");
+    let with = |fnr: &str, fpr: &str| {
+        let t = replace(&text, "false_negative_rate: 0.05", &format!("false_negative_rate: {fnr}"));
+        let t = replace(&t, "false_positive_rate: 0.1", &format!("false_positive_rate: {fpr}"));
+        let d = common::load_text("hybrid.yaml", &t);
+        simulate(&d, &Options { days: 3, ..Options::default() }).unwrap().router.unwrap()
+    };
+
+    // Only false negatives: personal leaks; internal rides along on the same calls but its
+    // own route is the one they took, so it leaks nothing and nothing is over-protected.
+    let negatives = with("0.3", "0.0");
+    let personal = misses(&negatives, "personal");
+    let internal = misses(&negatives, "internal");
+    assert!(personal.to_less_sensitive > 0 && personal.leaked_tokens > 0);
+    assert_eq!(internal.to_less_sensitive, 0, "internal is not leaked by a personal miss");
+    assert_eq!(internal.leaked_tokens, 0);
+    assert_eq!(personal.to_more_sensitive + internal.to_more_sensitive, 0);
+
+    // Per day and per year: the run's volume over its 3 days, and that times 365.
+    let per_day = personal.to_less_sensitive as f64 / 3.0;
+    assert!((personal.leaked_per_day.requests - per_day).abs() < 1e-3);
+    assert!((personal.leaked_per_year.requests - per_day * 365.0).abs() < 0.1);
+    assert!(
+        (personal.leaked_per_year.tokens - personal.leaked_tokens as f64 / 3.0 * 365.0).abs() < 1.0
+    );
+
+    // Only false positives: internal-only calls go sovereign. A cost, never a leak.
+    let positives = with("0.0", "0.5");
+    for c in &positives.classes {
+        assert_eq!(c.to_less_sensitive, 0, "`{}`: a false positive leaks nothing", c.class);
+        assert_eq!(c.leaked_per_year.tokens, 0.0);
+    }
+    let internal = misses(&positives, "internal");
+    assert!(internal.to_more_sensitive > 0 && internal.over_protected_per_year.requests > 0.0);
+    assert_eq!(
+        misses(&positives, "personal").to_more_sensitive,
+        0,
+        "personal's route is already the most protected: there is none above it"
+    );
 }
 
 #[test]
