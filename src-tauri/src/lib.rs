@@ -48,6 +48,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::settings::settings_set_key,
         commands::settings::settings_delete_key,
         simulation::simulation_run,
+        simulation::simulation_cancel,
         simulation::simulation_compare,
         commands::export::export_preview,
         commands::export::export_default_key,
@@ -96,6 +97,7 @@ pub fn run() {
         .manage(files)
         .manage(state)
         .manage(triplane_api::bench_app::RunControl::default())
+        .manage(triplane_api::simulation_run::SimulationControl::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

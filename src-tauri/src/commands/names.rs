@@ -33,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "settings_set_key",
     "settings_delete_key",
     "simulation_run",
+    "simulation_cancel",
     "simulation_compare",
     "export_preview",
     "export_default_key",

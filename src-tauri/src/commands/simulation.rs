@@ -1,18 +1,37 @@
-//! Simulation of the deployment the app has open.
+//! Simulation of the deployment the app has open, and the comparison of bundled examples.
 
+use tauri::ipc::Channel;
+use tauri::State;
 use triplane_api::simulation;
-use triplane_api::view::{ComparisonView, SimulationView, WireError};
+use triplane_api::simulation_run::{
+    self, SimulationControl, SimulationOutcome, SimulationProgress, SimulationRequest,
+};
+use triplane_api::view::{ComparisonView, WireError};
 
-/// `text` is the deployment text the web side holds (a picked file, a project); without it
-/// `file` must be `example:ID`. This command reads no file.
+use crate::state::AppState;
+
+/// Simulates the open deployment (an example, a project's revision, or the text the web side
+/// holds) off the UI thread, with its representative session; `on_progress` receives the
+/// fraction done. One run at a time; `simulation_cancel` stops it. This command reads no file.
 #[tauri::command]
 #[specta::specta]
-pub fn simulation_run(
-    file: String,
-    text: Option<String>,
-    seed: u32,
-) -> Result<SimulationView, WireError> {
-    Ok(simulation::view(&file, text.as_deref(), seed)?)
+pub async fn simulation_run(
+    state: State<'_, AppState>,
+    control: State<'_, SimulationControl>,
+    request: SimulationRequest,
+    on_progress: Channel<SimulationProgress>,
+) -> Result<SimulationOutcome, WireError> {
+    Ok(simulation_run::run(state.db.as_deref(), request, &control, move |p| {
+        let _ = on_progress.send(p);
+    })
+    .await?)
+}
+
+/// Cancels the running simulation; false when none runs.
+#[tauri::command]
+#[specta::specta]
+pub fn simulation_cancel(control: State<'_, SimulationControl>) -> bool {
+    control.cancel()
 }
 
 /// Two to four bundled examples by ID, simulated with the same seed.

@@ -1,16 +1,41 @@
-// Simulation: mirrors src-tauri/src/commands/simulation.rs.
+// Simulation: mirrors src-tauri/src/commands/simulation.rs. A run streams its progress through
+// a Tauri Channel and can be cancelled; nothing of a cancelled run is kept.
+import { Channel } from "@tauri-apps/api/core";
+
 import { commands } from "./bindings";
-import type { ComparisonView, SimulationView } from "./bindings";
+import type {
+  ComparisonView,
+  SimulationOutcome,
+  SimulationProgress,
+  SimulationRequest_Deserialize as SimulationRequest,
+} from "./bindings";
 import { outcome, type Outcome } from "./result";
 
 export type { SimulationView, PlaneScoreView, ViolationView } from "./bindings";
+export type { SessionView, SessionHopView, LaneView } from "./bindings";
+export type { SimulationOutcome, SimulationProgress, SimulationRequest };
 
 /**
- * Simulates the open deployment for one day: `text` is the deployment text the view holds (a
- * picked file); without it `file` must be `example:ID`.
+ * Simulates the open deployment: `file` is `example:ID`, `project:NAME` (with the `hash` of the
+ * revision on screen) or a name for `text`, the deployment text the view holds. The report
+ * comes with its representative session; `onProgress` is called while it runs.
  */
-export function run(file: string, text: string | null, seed: number): Promise<Outcome<SimulationView>> {
-  return outcome(commands.simulationRun(file, text, seed));
+export function run(
+  request: SimulationRequest,
+  onProgress: (p: SimulationProgress) => void,
+): Promise<Outcome<SimulationOutcome>> {
+  const channel = new Channel<SimulationProgress>();
+  channel.onmessage = onProgress;
+  return outcome(commands.simulationRun(request, channel));
+}
+
+/** Cancels the running simulation; resolves to false when none was running. */
+export async function cancel(): Promise<boolean> {
+  try {
+    return await commands.simulationCancel();
+  } catch {
+    return false;
+  }
 }
 
 export type { ComparisonView, VariantView } from "./bindings";

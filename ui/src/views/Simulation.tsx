@@ -1,38 +1,71 @@
-// The Simulation section of the plane view: a seeded one-day run of the open deployment, with
-// the scorecard per plane, the exposure matrix as a heat map, totals, cost and violations.
-import { useState } from "react";
+// The Simulation tab: a seeded run of the open deployment (a bundled example, a project's
+// revision, or the text the app holds) off the UI thread, with progress and Cancel; then the
+// scorecard per plane, the exposure matrix as a heat map, totals, cost, violations, and the
+// flows of one representative session as a sequence diagram.
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import * as simulationIpc from "../ipc/simulation";
-import type { SimulationView } from "../ipc/simulation";
+import type { SimulationOutcome, SimulationProgress, SimulationView } from "../ipc/simulation";
 import type { WireError } from "../ipc/result";
 import { StatusMark } from "../components/ExposureBadge";
+import { Session } from "./simulation/Session";
+import "./simulation/simulation.css";
 
 export const DEFAULT_SEED = 42;
+export const MAX_DAYS = 3660;
 
-type Props = { file: string; text: string | null };
+/**
+ * `file` names the open deployment (`example:ID`, `project:NAME` or a file name), `hash` is the
+ * hash of the text on screen (it picks a project's revision), `text` the YAML when the app holds
+ * it (it wins over `file`).
+ */
+type Props = { file: string; hash: string; text: string | null };
 
-export function Simulation({ file, text }: Props) {
+export function Simulation({ file, hash, text }: Props) {
   const { t, i18n } = useTranslation();
   const [seed, setSeed] = useState(String(DEFAULT_SEED));
+  const [days, setDays] = useState("1");
   const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<SimulationView | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [progress, setProgress] = useState<SimulationProgress | null>(null);
+  const [result, setResult] = useState<SimulationOutcome | null>(null);
   const [error, setError] = useState<WireError | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  // A run left behind when the user opens another deployment is cancelled, so it does not
+  // hold the one simulation slot until it ends.
+  const runningRef = useRef(false);
+  useEffect(
+    () => () => {
+      if (runningRef.current) void simulationIpc.cancel();
+    },
+    [],
+  );
   const seedValue = /^\d{1,9}$/.test(seed) ? Number(seed) : null;
+  const daysValue = /^\d{1,4}$/.test(days) && Number(days) >= 1 && Number(days) <= MAX_DAYS ? Number(days) : null;
   // Figures cross as `number | null` (a non-finite f64 serializes as null).
   const n = (v: number | null) => (v === null ? "—" : new Intl.NumberFormat(i18n.language).format(v));
 
   async function run() {
-    if (seedValue === null) return;
+    if (seedValue === null || daysValue === null) return;
     setRunning(true);
-    const r = await simulationIpc.run(file, text, seedValue);
+    runningRef.current = true;
+    setCancelled(false);
+    setError(null);
+    setProgress({ fraction: 0, sessions: 0 });
+    const r = await simulationIpc.run({ file, text, hash, seed: seedValue, days: daysValue }, setProgress);
+    runningRef.current = false;
     setRunning(false);
-    if (r.ok) {
-      setResult(r.value);
-      setError(null);
-    } else {
-      setError(r.error);
-    }
+    setCancelling(false);
+    setProgress(null);
+    if (r.ok) setResult(r.value);
+    else if (r.error.code === "cancelled") setCancelled(true);
+    else setError(r.error);
+  }
+
+  async function cancel() {
+    setCancelling(true);
+    await simulationIpc.cancel();
   }
 
   return (
@@ -45,22 +78,65 @@ export function Simulation({ file, text }: Props) {
             data-testid="simulation-seed"
             inputMode="numeric"
             value={seed}
+            disabled={running}
             aria-invalid={seedValue === null}
             onChange={(e) => setSeed(e.target.value.trim())}
           />
         </label>
-        <span className="muted">{t("simulation.days", { count: 1 })}</span>
-        <button type="button" data-testid="simulation-run" disabled={running || seedValue === null} onClick={() => void run()}>
+        <label className="days">
+          {t("simulation.daysLabel")}
+          <input
+            data-testid="simulation-days"
+            inputMode="numeric"
+            value={days}
+            disabled={running}
+            aria-invalid={daysValue === null}
+            onChange={(e) => setDays(e.target.value.trim())}
+          />
+        </label>
+        <button
+          type="button"
+          data-testid="simulation-run"
+          disabled={running || seedValue === null || daysValue === null}
+          onClick={() => void run()}
+        >
           {running ? t("simulation.running") : t("simulation.run")}
         </button>
+        {running && (
+          <button type="button" data-testid="simulation-cancel" disabled={cancelling} onClick={() => void cancel()}>
+            {cancelling ? t("simulation.cancelling") : t("simulation.cancel")}
+          </button>
+        )}
       </div>
       {seedValue === null && <p className="error-text">{t("simulation.badSeed")}</p>}
+      {daysValue === null && <p className="error-text">{t("simulation.badDays")}</p>}
+      {running && progress && (
+        <div className="simulation-progress" data-testid="simulation-progress" data-fraction={progress.fraction ?? 0}>
+          <progress max={1} value={progress.fraction ?? 0} aria-label={t("simulation.running")} />
+          <span>
+            {t("simulation.progress", {
+              percent: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format((progress.fraction ?? 0) * 100),
+              sessions: n(progress.sessions),
+            })}
+          </span>
+        </div>
+      )}
+      {cancelled && (
+        <p className="notice" role="status" data-testid="simulation-cancelled">
+          {t("simulation.cancelled")}
+        </p>
+      )}
       {error && (
         <p className="error-text" role="alert" data-testid="simulation-error">
           {t("simulation.failed")} {error.message}
         </p>
       )}
-      {result && <Report result={result} n={n} />}
+      {result && (
+        <>
+          <Report result={result.report} n={n} />
+          <Session session={result.session} n={n} />
+        </>
+      )}
     </section>
   );
 }

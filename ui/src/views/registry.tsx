@@ -48,7 +48,7 @@ export const DEPLOYMENT_TABS: DeploymentTab[] = [
   {
     id: "simulation",
     label: "tabs.simulation",
-    render: (c) => <Simulation file={c.view.file} text={c.text} />,
+    render: (c) => <Simulation file={c.view.file} hash={c.view.hash} text={c.text} />,
   },
   {
     id: "compare",
