@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 use triplane_systests::app_driver::*;
-use triplane_systests::fault_server::FaultServer;
+use triplane_systests::fault_server::{CannedAnswer, FaultServer};
 
 /// Types `value` into the form field `name`, replacing what was there, as a user would.
 async fn fill(client: &Client, name: &str, value: &str) {
@@ -181,20 +181,76 @@ async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
     scroll_to(&client, "[data-testid=bench-ticked-charts]").await;
     screenshot(&client, "bench-04-sweep-en").await;
 
+    // A classification run stored by the CLI: the page shows its pass rate and confusion
+    // matrix as `bench show --json` has them.
+    for (key, label) in [
+        ("Text A", "public"),
+        ("Text B", "internal"),
+        ("Text C", "internal"),
+        ("Text D", "personal"),
+        ("Text E", "personal"),
+        ("Text F", "restricted"),
+    ] {
+        server.add_canned(
+            "classifier",
+            key,
+            CannedAnswer { content: Some(label.into()), tool_calls: vec![] },
+        );
+    }
+    let suite = workspace().join("tests/fixtures/quality/classifier.yaml").display().to_string();
+    let url = server.url();
+    let quality = h.cli_json(&[
+        "bench",
+        "quality",
+        "--suite",
+        &suite,
+        "--endpoint",
+        &url,
+        "--api",
+        "openai",
+        "--model",
+        "canned;set=classifier",
+        "--candidate",
+        "classifier",
+        "--db",
+        &db,
+        "--json",
+    ]);
+    let quality_run = quality["summary"]["run_id"].as_u64().unwrap().to_string();
+    let show = h.cli_json(&["bench", "show", &quality_run, "--json", "--db", &db]);
+    let rate = show["pass_rate"]["rate"].as_f64().unwrap();
+    assert_eq!(rate, 4.0 / 6.0, "two of six canned labels are wrong");
+    client.execute("document.querySelector('main').scrollTop = 0", vec![]).await.unwrap();
+    wait_for(&client, ".bench-runs-head button").await.click().await.unwrap();
+    wait_for(&client, &format!("[data-open-run='{quality_run}']")).await.click().await.unwrap();
+    let shown = wait_for(&client, "[data-testid=bench-quality]").await;
+    assert_eq!(attr(&shown, "data-pass-rate").await.parse::<f64>().unwrap(), rate);
+    wait_for(&client, "[data-testid=bench-quality] figure img").await;
+    wait_for(&client, ".bench-candidate[data-candidate='classifier']").await;
+    charts_loaded(&client).await;
+    scroll_to(&client, "[data-testid=bench-detail]").await;
+    screenshot(&client, "bench-05-quality-en").await;
+
     // French: the labels come from the French catalog.
     wait_for(&client, "[data-lang=fr]").await.click().await.unwrap();
     wait_for(&client, "html[lang=fr]").await;
+    let button = wait_for(&client, "[data-page-button='benchmarks']").await.text().await.unwrap();
+    assert_eq!(button, fr["bench"]["page"].as_str().unwrap());
+    let fr_quality = wait_for(&client, "[data-testid=bench-quality]").await.text().await.unwrap();
+    let fr_rate = fr["bench"]["quality"]["passRate"].as_str().unwrap();
+    assert!(fr_quality.contains(fr_rate), "French quality labels: {fr_quality}");
+    screenshot(&client, "bench-06-quality-fr").await;
+    client.execute("document.querySelector('main').scrollTop = 0", vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&client, "bench-07-form-fr").await;
+    wait_for(&client, &format!("[data-open-run='{cancelled}']")).await.click().await.unwrap();
+    wait_for(&client, &format!("[data-testid=bench-detail][data-run='{cancelled}']")).await;
     let ttft_label = wait_for(&client, "tr[data-figure='ttft'] th").await.text().await.unwrap();
     let fr_ttft = fr["bench"]["figure"]["ttft"].as_str().unwrap();
     assert!(ttft_label.starts_with(fr_ttft), "French TTFT label: {ttft_label}");
     assert_ne!(fr_ttft, en["bench"]["figure"]["ttft"].as_str().unwrap());
-    let button = wait_for(&client, "[data-page-button='benchmarks']").await.text().await.unwrap();
-    assert_eq!(button, fr["bench"]["page"].as_str().unwrap());
-    client.execute("document.querySelector('main').scrollTop = 0", vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    screenshot(&client, "bench-05-form-fr").await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
-    screenshot(&client, "bench-06-run-fr").await;
+    screenshot(&client, "bench-08-run-fr").await;
 
     wait_for(&client, "[data-lang=en]").await.click().await.unwrap();
     client.close().await.unwrap();
