@@ -14,7 +14,7 @@ use triplane_model::Plane;
 use triplane_sim::session::{SessionHop, SessionTrace};
 
 const GUTTER: i32 = 48;
-const COL_W: i32 = 190;
+const COL_W: i32 = 150;
 const HEAD_H: i32 = 64;
 const ROW_H: i32 = 30;
 const MARGIN: i32 = 12;
@@ -119,7 +119,7 @@ fn draw<DB: DrawingBackend>(
             WHITE.filled(),
         ))?;
         root.draw(&Rectangle::new([(x + 8, MARGIN + 6), (x + COL_W - 8, HEAD_H - 8)], grey))?;
-        root.draw(&Text::new(c.id.clone(), (mid, MARGIN + 20), text(13.0, HPos::Center, ink)))?;
+        root.draw(&Text::new(c.id.clone(), (mid, MARGIN + 20), text(12.0, HPos::Center, ink)))?;
         let under =
             if c.jurisdictions.is_empty() { "?".to_string() } else { c.jurisdictions.join(", ") };
         root.draw(&Text::new(under, (mid, MARGIN + 36), text(11.0, HPos::Center, grey)))?;
@@ -140,7 +140,7 @@ fn draw<DB: DrawingBackend>(
         ))?;
         let label = hop_label(h);
         let (x, anchor) = if dir > 0 { (x0 + 6, HPos::Left) } else { (x0 - 6, HPos::Right) };
-        root.draw(&Text::new(label, (x, y - 10), text(11.0, anchor, colour)))?;
+        root.draw(&Text::new(label, (x, y - 10), text(10.5, anchor, colour)))?;
     }
     Ok(())
 }
