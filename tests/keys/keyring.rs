@@ -102,3 +102,147 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A running `fault-server` binary; killed when dropped.
+struct FaultServerProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl FaultServerProcess {
+    fn start(canned: &Path) -> Self {
+        use std::io::BufRead;
+        let bin = repo().join("target/debug/fault-server");
+        assert!(
+            bin.exists(),
+            "build it first: cargo build -p triplane-systests --bin fault-server"
+        );
+        let mut child = Command::new(bin)
+            .arg("--canned")
+            .arg(canned)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the fault server starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        FaultServerProcess { child, url: line.trim().to_owned() }
+    }
+
+    /// `GET /_arrivals`, over a plain socket.
+    fn arrivals(&self) -> Vec<serde_json::Value> {
+        use std::io::{Read, Write};
+        let addr = self.url.trim_start_matches("http://").trim_end_matches("/v1");
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(s, "GET /_arrivals HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").unwrap();
+        // The server keeps connections alive: read the head, then exactly its content-length.
+        let mut bytes = Vec::new();
+        let mut buf = [0u8; 4096];
+        let (head_end, length) = loop {
+            let n = s.read(&mut buf).unwrap();
+            assert!(n > 0, "the fault server closed before answering");
+            bytes.extend_from_slice(&buf[..n]);
+            if let Some(i) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&bytes[..i]).to_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .expect("a content-length");
+                break (i + 4, length);
+            }
+        };
+        while bytes.len() < head_end + length {
+            let n = s.read(&mut buf).unwrap();
+            assert!(n > 0, "the fault server closed mid-body");
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        let body = &bytes[head_end..head_end + length];
+        serde_json::from_slice(body).unwrap_or_else(|e| panic!("arrivals JSON: {e}"))
+    }
+}
+
+impl Drop for FaultServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `bench latency` and `bench quality` both take the key from the keychain (`--api-key NAME`)
+/// and send it, and neither prints it, logs it, or writes it to the database or anywhere
+/// under HOME.
+#[test]
+fn bench_runs_send_the_keychain_key_and_never_keep_it() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("run")).unwrap();
+    let canned = home.path().join("canned.json");
+    std::fs::write(
+        &canned,
+        r#"[{"set": "keys", "key": "Text A", "content": "public", "tool_calls": []}]"#,
+    )
+    .unwrap();
+    let suite = repo().join("tests/fixtures/quality/classifier.yaml");
+    let server = FaultServerProcess::start(&canned);
+    let secret = "sk-bench-test-3e5a7c9b1d2f4e60";
+    let db = home.path().join("bench.db");
+    let script = format!(
+        r#"printf '%s\n' '{secret}' | "$TRIPLANE" keys set bench-key
+export RUST_LOG=trace
+"$TRIPLANE" bench latency --endpoint {url} --api openai --model 'ok;tokens=2;ttft_ms=1;itl_ms=1' \
+  --api-key bench-key --requests 2 --db {db} --json 2>&1
+"$TRIPLANE" bench quality --suite {suite} --case k-public --endpoint {url} --api openai \
+  --model 'canned;set=keys' --api-key bench-key --db {db} --json 2>&1
+set +e
+"$TRIPLANE" bench quality --suite {suite} --case k-public --endpoint {url} --api openai \
+  --model 'canned;set=keys' --api-key missing-key --db {db} 2>&1
+echo "exit=$?"
+"$TRIPLANE" bench quality --suite {suite} --endpoint {url} --api openai --model m \
+  --api-key bench-key --api-key-env SOME_VAR --db {db} 2>&1
+echo "exit=$?""#,
+        url = server.url,
+        db = db.display(),
+        suite = suite.display(),
+    );
+    let stdout = in_keyring_session(home.path(), &script);
+
+    assert!(!stdout.contains(secret), "the key must never be printed or logged:\n{stdout}");
+    assert!(
+        stdout.contains("no key `missing-key` in the OS keychain") && stdout.contains("exit=2"),
+        "a missing keychain entry is a usage error naming it:\n{stdout}"
+    );
+    assert!(
+        stdout.matches("exit=2").count() == 2 && stdout.contains("cannot be used with"),
+        "`--api-key` and `--api-key-env` exclude each other:\n{stdout}"
+    );
+    let posts: Vec<_> = server.arrivals();
+    assert_eq!(posts.len(), 3, "two latency requests and one quality request: {posts:?}");
+    for a in &posts {
+        assert_eq!(
+            a["authorization"].as_str(),
+            Some(format!("Bearer {secret}").as_str()),
+            "every request carried the keychain's key: {a}"
+        );
+    }
+    let bytes = std::fs::read(&db).expect("the runs were stored");
+    assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "no key in the db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let settings: Vec<String> = conn
+        .prepare("SELECT settings_json FROM runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(settings.len(), 2, "a latency run and a classification run: {settings:?}");
+    for s in &settings {
+        let v: serde_json::Value = serde_json::from_str(s).unwrap();
+        assert_eq!(v["api_key_name"], "bench-key", "the run records the key's name: {s}");
+    }
+    let leaked = walk(home.path()).into_iter().any(|p| {
+        std::fs::read(&p)
+            .is_ok_and(|bytes| bytes.windows(secret.len()).any(|w| w == secret.as_bytes()))
+    });
+    assert!(!leaked, "the key must not be written in clear under HOME");
+}

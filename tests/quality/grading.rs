@@ -119,6 +119,7 @@ fn request(server: &FaultServer, set: &str, db: &Path, use_cache: bool) -> Quali
         model: name,
         candidate: Some(candidate.to_owned()),
         api_key_env: None,
+        api_key_name: None,
     };
     QualityRequest {
         suite: SUITE.to_owned(),
@@ -234,6 +235,7 @@ async fn a_classification_run_feeds_the_simulated_router() {
             model: "canned;set=classifier".to_owned(),
             candidate: Some("classifier".to_owned()),
             api_key_env: None,
+            api_key_name: None,
         },
         judge: None,
         samples: 1,

@@ -52,6 +52,12 @@ pub struct Arrival {
     pub token_writes_ns: Vec<u64>,
     /// When the response was finished (or abandoned).
     pub end_ns: Option<u64>,
+    /// The number after `[rid=` in the body, if any: how the side-by-side benchmark
+    /// (`scripts/peer-bench.sh`) matches a client's record to the server's.
+    pub rid: Option<u64>,
+    /// The `Authorization` header as received, so a test can check that a key reached the
+    /// server; this is a test server, the one place a key may be kept.
+    pub authorization: Option<String>,
 }
 
 type Log = Arc<Mutex<Vec<Arrival>>>;
@@ -222,6 +228,8 @@ async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canne
                     log.push(Arrival {
                         scenario: scenario.spec.clone(),
                         arrived_ns,
+                        rid: request_id(&req.body),
+                        authorization: header(&req.head, "authorization"),
                         ..Arrival::default()
                     });
                     log.len() - 1
@@ -259,6 +267,21 @@ async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canne
             return;
         }
     }
+}
+
+/// The decimal number after the first `[rid=` in `body`.
+fn request_id(body: &[u8]) -> Option<u64> {
+    let at = body.windows(5).position(|w| w == b"[rid=")? + 5;
+    let digits = body[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&body[at..at + digits]).ok()?.parse().ok()
+}
+
+/// The value of header `name` (lowercase) in a request head.
+fn header(head: &str, name: &str) -> Option<String> {
+    head.split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_owned())
 }
 
 async fn write_plain(

@@ -31,6 +31,8 @@ pub struct ModelChoice {
     pub candidate: Option<String>,
     /// The environment variable holding the key; never its value.
     pub api_key_env: Option<String>,
+    /// The OS keychain entry holding the key (`triplane keys set NAME`); never its value.
+    pub api_key_name: Option<String>,
 }
 
 /// A quality run to carry out.
@@ -100,7 +102,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 fn target(m: &ModelChoice) -> Result<Target, ApiError> {
-    let key = crate::keys::resolve(m.api_key_env.as_deref(), None)?;
+    let key = crate::keys::resolve(m.api_key_env.as_deref(), m.api_key_name.as_deref())?;
     Ok(Target::new(m.api, &m.endpoint, &m.model, m.candidate.clone(), key))
 }
 
@@ -131,7 +133,10 @@ pub async fn run(
         &candidate,
         judge.as_ref(),
         &options,
-        req.model.api_key_env.clone(),
+        qrun::KeyNames {
+            api_key_env: req.model.api_key_env.clone(),
+            api_key_name: req.model.api_key_name.clone(),
+        },
         &mut store,
         &cancel,
         on_progress,

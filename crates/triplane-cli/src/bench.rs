@@ -17,7 +17,8 @@ use crate::output;
 #[derive(Args)]
 pub struct BenchArgs {
     #[command(subcommand)]
-    command: BenchCommand,
+    // Boxed: the run options make these arguments large next to the other commands'.
+    command: Box<BenchCommand>,
 }
 
 #[derive(Subcommand)]
@@ -154,7 +155,7 @@ fn seconds(flag: &str, s: f64) -> Result<Duration, ApiError> {
 }
 
 pub fn bench(args: BenchArgs) -> Result<u8, ApiError> {
-    match args.command {
+    match *args.command {
         BenchCommand::Latency(a) => latency(a),
         BenchCommand::List(a) => list(a),
         BenchCommand::Show(a) => show(a),

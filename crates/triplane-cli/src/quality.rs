@@ -45,8 +45,11 @@ pub struct QualityArgs {
     #[arg(long, default_value_t = 120.0)]
     timeout: f64,
     /// Environment variable holding the API key (the key itself is never stored).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "api_key")]
     api_key_env: Option<String>,
+    /// Name of the API key's OS keychain entry (see `triplane keys set`).
+    #[arg(long)]
+    api_key: Option<String>,
     /// Judge endpoint, for suites with judged cases.
     #[arg(long, requires_all = ["judge_api", "judge_model"])]
     judge_endpoint: Option<String>,
@@ -57,8 +60,12 @@ pub struct QualityArgs {
     /// Candidate id of the judge, recorded with the run.
     #[arg(long)]
     judge_candidate: Option<String>,
-    #[arg(long)]
+    /// Environment variable holding the judge's API key.
+    #[arg(long, conflicts_with = "judge_api_key")]
     judge_api_key_env: Option<String>,
+    /// Name of the judge's API key in the OS keychain.
+    #[arg(long)]
+    judge_api_key: Option<String>,
     /// Database file (default: triplane.db in the OS data directory).
     #[arg(long)]
     db: Option<PathBuf>,
@@ -118,6 +125,7 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
             model,
             candidate: a.judge_candidate,
             api_key_env: a.judge_api_key_env,
+            api_key_name: a.judge_api_key,
         }),
         _ => None,
     };
@@ -129,6 +137,7 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
             model: a.model,
             candidate: a.candidate,
             api_key_env: a.api_key_env,
+            api_key_name: a.api_key,
         },
         judge,
         samples: a.samples,

@@ -91,7 +91,20 @@ pub struct RunSettings {
     #[serde(default)]
     pub cases: Vec<String>,
     pub judge: Option<JudgeSettings>,
+    /// Where the candidate's key came from, by name; never the key.
+    #[serde(flatten)]
+    pub key: KeyNames,
+}
+
+/// Where a run's key came from, by name only: all a run stores about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyNames {
+    /// The environment variable read (`--api-key-env`).
+    #[serde(default)]
     pub api_key_env: Option<String>,
+    /// The OS keychain entry read (`--api-key`).
+    #[serde(default)]
+    pub api_key_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,7 +124,7 @@ pub async fn run_suite(
     target: &Target,
     judge: Option<&Target>,
     options: &RunOptions,
-    api_key_env: Option<String>,
+    key: KeyNames,
     store: &mut Store,
     cancel: &CancellationToken,
     on_progress: &(dyn Fn(&Progress) + Send + Sync),
@@ -150,7 +163,7 @@ pub async fn run_suite(
             model: j.model.clone(),
             candidate: j.candidate.clone(),
         }),
-        api_key_env,
+        key,
     };
     let run_id = store.insert_run(&NewRun {
         kind: if suite.task == TaskKind::Classification {

@@ -3,7 +3,7 @@
 
 use tokio_util::sync::CancellationToken;
 use triplane_bench::Api;
-use triplane_quality::run::{run_suite, QualityError, RunOptions};
+use triplane_quality::run::{run_suite, KeyNames, QualityError, RunOptions};
 use triplane_quality::{suite, Target};
 use triplane_store::Store;
 
@@ -19,7 +19,9 @@ async fn attempt(options: RunOptions) -> (Result<(), QualityError>, usize) {
     // Port 9 (discard) on loopback: any request sent would fail, and none must be.
     let target = Target::new(Api::Openai, "http://127.0.0.1:9/v1", "m", None, None);
     let cancel = CancellationToken::new();
-    let r = run_suite(&s, &target, None, &options, None, &mut store, &cancel, &|_| {}).await;
+    let r =
+        run_suite(&s, &target, None, &options, KeyNames::default(), &mut store, &cancel, &|_| {})
+            .await;
     (r.map(|_| ()), store.list_runs(None).unwrap().len())
 }
 
@@ -45,7 +47,9 @@ async fn a_subset_without_judged_cases_needs_no_judge_and_records_failed_request
     let target = Target::new(Api::Openai, "http://127.0.0.1:9/v1", "m", None, None);
     let cancel = CancellationToken::new();
     let (run_id, verdicts) =
-        run_suite(&s, &target, None, &only_b, None, &mut store, &cancel, &|_| {}).await.unwrap();
+        run_suite(&s, &target, None, &only_b, KeyNames::default(), &mut store, &cancel, &|_| {})
+            .await
+            .unwrap();
     assert_eq!(verdicts.len(), 1);
     let v = &verdicts[0].2;
     assert!(!v.pass && v.error.is_some(), "a refused connection is a failed, recorded sample");
