@@ -8,7 +8,8 @@ use triplane_model::{Component, ComponentKind, Deployment, ServingEngine};
 use crate::models::{env_name, model_name, serving_port};
 use crate::{text, Files};
 
-// FIXME: image tags, not digests; pin digests once the project mirrors the images.
+// FIXME: the default images are tags, not digests: Triplane cannot look digests up offline.
+// A deployment pins its own with `serving.image` (digest-checked when the file is read).
 const VLLM_IMAGE: &str = "docker.io/vllm/vllm-openai:v0.11.0";
 const LLAMA_CPP_IMAGE: &str = "ghcr.io/ggml-org/llama.cpp:server";
 
@@ -47,7 +48,7 @@ pub fn generate(d: &Deployment, files: &mut Files) {
                     args.extend(["--gpu-memory-utilization".into(), g.to_string()]);
                 }
                 json!({
-                    "image": VLLM_IMAGE,
+                    "image": s.image.as_deref().unwrap_or(VLLM_IMAGE),
                     "command": args,
                     // vLLM reads its API key from VLLM_API_KEY.
                     "environment": {"VLLM_API_KEY": format!("${{{key}:?set {key}}}"),
@@ -61,7 +62,7 @@ pub fn generate(d: &Deployment, files: &mut Files) {
                 })
             }
             ServingEngine::LlamaCpp => json!({
-                "image": LLAMA_CPP_IMAGE,
+                "image": s.image.as_deref().unwrap_or(LLAMA_CPP_IMAGE),
                 "command": ["--model", format!("/models/{}", s.weights), "--alias", served,
                             "--ctx-size", s.context_length.to_string(),
                             "--host", "0.0.0.0", "--port", port.to_string()],
@@ -100,6 +101,8 @@ pub fn generate(d: &Deployment, files: &mut Files) {
              | Model | Engine | Weights | Quantisation | Context | Port | Key variable |\n\
              |---|---|---|---|---|---|---|\n{rows}\n\
              ## Start\n\n\
+             Images without a `serving.image` in the deployment file are the engines' upstream\n\
+             images by tag: pin them by digest (`serving.image: REPOSITORY@sha256:…`) after review.\n\n\
              Put the weights under `./models` (vLLM: a Hugging Face cache; llama.cpp: the GGUF\n\
              file), export each key variable, then `docker compose up -d`. The router reaches each\n\
              model through `<MODEL>_API_BASE`.\n\n\
@@ -111,4 +114,42 @@ pub fn generate(d: &Deployment, files: &mut Files) {
              audit: that is the router's log.\n"
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use triplane_model::{Catalog, LoadError};
+
+    const SOVEREIGN: &str = include_str!("../../../assets/examples/sovereign.yaml");
+
+    fn with_image(image: &str) -> Result<triplane_model::Deployment, LoadError> {
+        let text = SOVEREIGN.replace(
+            "        engine: vllm\n",
+            &format!("        engine: vllm\n        image: {image}\n"),
+        );
+        assert_ne!(text, SOVEREIGN, "the sovereign example serves a model with vLLM");
+        triplane_model::load_bytes("sovereign.yaml", text.as_bytes(), &Catalog::bundled().unwrap())
+    }
+
+    #[test]
+    fn a_digest_pinned_image_is_the_services_image() {
+        let image = format!("registry.example.org/vllm/vllm-openai@sha256:{}", "ab".repeat(32));
+        let d = with_image(&image).unwrap();
+        let files = crate::generate(&d).unwrap();
+        let compose = String::from_utf8(files.get("inference/compose.yaml").unwrap().to_vec());
+        let compose = compose.unwrap();
+        assert!(compose.contains(&image), "the pinned image is used:\n{compose}");
+    }
+
+    #[test]
+    fn an_image_by_tag_is_refused_naming_the_field() {
+        let Err(LoadError::Invalid { diagnostics, .. }) = with_image("vllm/vllm-openai:latest")
+        else {
+            panic!("a tag must be refused");
+        };
+        assert!(diagnostics[0].path.ends_with(".serving.image"), "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("not pinned by digest"), "{diagnostics:?}");
+        let short = format!("vllm/vllm-openai@sha256:{}", "ab".repeat(8));
+        assert!(with_image(&short).is_err(), "a truncated digest is refused");
+    }
 }

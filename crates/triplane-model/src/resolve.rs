@@ -342,6 +342,14 @@ fn check_component(
     if c.serving.is_some() && c.kind != ComponentKind::ModelEndpoint {
         d.error(&format!("{path}.serving"), "only a model-endpoint has `serving` settings");
     }
+    if let Some(problem) = c
+        .serving
+        .as_ref()
+        .and_then(|s| s.image.as_deref())
+        .and_then(crate::spec::image_digest_problem)
+    {
+        d.error(&format!("{path}.serving.image"), problem);
+    }
     if let Some(mcp) = &c.mcp {
         if let Some(mix) = &mcp.result_classes {
             check_mix(&format!("{path}.mcp.result_classes"), mix, classes, d);

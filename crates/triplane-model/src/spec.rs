@@ -429,6 +429,35 @@ pub struct ServingSpec {
     pub port: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_memory_utilization: Option<f64>,
+    /// The serving container image, pinned by digest (`REPOSITORY@sha256:<64 hex>`); without
+    /// it the export uses the engine's upstream image by tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// Why `image` is not a digest-pinned container image reference, if it is not one. A tag can
+/// be moved to other bytes after review; a digest cannot.
+pub fn image_digest_problem(image: &str) -> Option<String> {
+    let Some((repository, digest)) = image.split_once("@sha256:") else {
+        return Some(format!(
+            "`{image}` is not pinned by digest; write `REPOSITORY@sha256:<64 hex>`"
+        ));
+    };
+    let repository_ok = !repository.is_empty()
+        && repository
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "./_-:".contains(c));
+    if !repository_ok {
+        return Some(format!(
+            "`{repository}` is not an image repository (lowercase letters, digits, `./_-:`)"
+        ));
+    }
+    let digest_ok = digest.len() == 64
+        && digest.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+    if !digest_ok {
+        return Some(format!("the digest of `{image}` is not 64 lowercase hex digits"));
+    }
+    None
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
