@@ -254,14 +254,19 @@ impl Aggregator {
 
     /// The signature of a session counter: its dense slot's (created on first use), or the
     /// counter itself in hashed mode.
+    #[inline]
     fn signature_of(&mut self, counter: usize) -> usize {
         if !self.dense {
             return counter;
         }
-        let s = self.slot_signature[counter];
-        if s != EMPTY {
-            return s as usize;
+        match self.slot_signature[counter] {
+            EMPTY => self.new_slot_signature(counter),
+            s => s as usize,
         }
+    }
+
+    #[cold]
+    fn new_slot_signature(&mut self, counter: usize) -> usize {
         let (classes, hop) = ((counter / self.n_hops) as u64, (counter % self.n_hops) as HopId);
         let s = self.signature(classes, hop);
         self.slot_signature[counter] = s as u32;

@@ -12,6 +12,7 @@ pub struct Hist {
 const EXACT: u64 = 64;
 const SUB: usize = 32;
 
+#[inline]
 fn bucket(v: u64) -> usize {
     if v < EXACT {
         return v as usize;
@@ -34,7 +35,13 @@ fn lower_bound(b: usize) -> u64 {
 impl Hist {
     #[inline]
     pub fn add(&mut self, v: u64) {
-        self.add_n(v, 1);
+        match self.counts.get_mut(bucket(v)) {
+            Some(c) => {
+                *c += 1;
+                self.total += 1;
+            }
+            None => self.add_n(v, 1),
+        }
     }
 
     pub fn add_n(&mut self, v: u64, n: u64) {
