@@ -155,3 +155,91 @@ pub fn hook_script(servers: &[String]) -> String {
     }
     out
 }
+
+/// Structural checks of the agentgateway config. No agentgateway binary or package can be
+/// installed offline, and its JSON schema is not among the sources this project holds, so
+/// these tests check what the reference describes of the format: the top-level properties,
+/// each MCP target's shape, and that the CEL rules allow exactly the approved tools.
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+    use triplane_model::Catalog;
+
+    /// agentgateway's top-level config properties (its `schema/config.json`, per
+    /// shared/reference/export-targets.md §3.1).
+    const TOP_LEVEL: [&str; 14] = [
+        "config",
+        "binds",
+        "frontendPolicies",
+        "policies",
+        "workloads",
+        "services",
+        "backends",
+        "routeGroups",
+        "gateways",
+        "routes",
+        "tcpRoutes",
+        "llm",
+        "mcp",
+        "ui",
+    ];
+    const TRANSPORTS: [&str; 4] = ["stdio", "mcp", "sse", "openapi"];
+
+    fn config(example: &str) -> (triplane_model::Deployment, Value) {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../assets/examples/{example}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let d = triplane_model::load_bytes(example, text.as_bytes(), &Catalog::bundled().unwrap())
+            .unwrap();
+        let g = super::generate(&d).unwrap().expect("the example has an MCP gateway");
+        (d, g.agentgateway)
+    }
+
+    #[test]
+    fn agentgateway_config_has_the_documented_shape_and_only_approved_tools() {
+        for example in ["hybrid", "mcp-tunnel", "sovereign"] {
+            let (d, cfg) = config(example);
+            for key in cfg.as_object().unwrap().keys() {
+                assert!(TOP_LEVEL.contains(&key.as_str()), "{example}: unknown top-level `{key}`");
+            }
+            let mut rules = Vec::new();
+            let mut targets = Vec::new();
+            for bind in cfg["binds"].as_array().unwrap() {
+                assert!(bind["port"].as_u64().is_some(), "{example}: a bind has a port");
+                for listener in bind["listeners"].as_array().unwrap() {
+                    for route in listener["routes"].as_array().unwrap() {
+                        let r = &route["policies"]["mcpAuthorization"]["rules"];
+                        rules.extend(r.as_array().unwrap().iter().map(|r| r.as_str().unwrap()));
+                        for backend in route["backends"].as_array().unwrap() {
+                            targets.extend(backend["mcp"]["targets"].as_array().unwrap().clone());
+                        }
+                    }
+                }
+            }
+            for t in &targets {
+                let o = t.as_object().unwrap();
+                assert!(o["name"].is_string(), "{example}: a target has a name: {t}");
+                let transports = o.keys().filter(|k| TRANSPORTS.contains(&k.as_str())).count();
+                assert_eq!(transports, 1, "{example}: exactly one transport per target: {t}");
+            }
+
+            // One rule per approved tool of each MCP server the gateway reaches, and no other.
+            let mut want = Vec::new();
+            for t in &targets {
+                let server = t["name"].as_str().unwrap();
+                let c = d.components.iter().find(|c| c.id == server).unwrap();
+                for tool in &c.mcp.as_ref().unwrap().approved {
+                    want.push(format!(
+                        "mcp.tool.target == \"{server}\" && mcp.tool.name == \"{tool}\""
+                    ));
+                }
+            }
+            want.sort();
+            let mut got: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+            got.sort();
+            assert_eq!(got, want, "{example}: the CEL rules are the approved tools");
+        }
+    }
+}
