@@ -50,8 +50,10 @@ async fn fill(client: &Client, css: &str, value: &str) {
 /// Scrolls `css` into view so the screenshot shows it.
 async fn show(client: &Client, css: &str) {
     wait_for(client, css).await;
-    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'end'})";
+    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
     client.execute(script, vec![Value::from(css)]).await.unwrap();
+    // Lets WebKit paint the scrolled frame before the screenshot; nothing is asserted on time.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 }
 
 /// Writes the open deployment from the app and waits for the outcome: the verification panel

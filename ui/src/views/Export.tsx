@@ -97,6 +97,7 @@ function WriteForm({ file, text, disabled }: { file: string; text: string | null
       }}
     >
       <h4>{t("export.writeTitle")}</h4>
+      {/* FIXME: typed path only; the app's native dialogs pick deployment (YAML) files, not a bundle target. */}
       <label className="field">
         <span>{t("export.target")}</span>
         <input
