@@ -100,7 +100,7 @@ pub enum ComposeSection {
 /// One change to a deployment. Component ids are the file's `id`s.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "edit", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[serde(tag = "edit", rename_all = "kebab-case")]
 pub enum ComposeEdit {
     /// A component of a catalog or project-local offering, in `lane` (which must be the
     /// offering kind's plane). Its id is the offering's, made unique.

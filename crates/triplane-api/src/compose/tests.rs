@@ -329,3 +329,24 @@ fn an_example_opens_with_its_bundled_text() {
     let err = open("/tmp/nowhere.yaml", None).unwrap_err();
     assert_eq!(err.code, ErrorCode::Usage);
 }
+
+#[test]
+fn edits_cross_ipc_as_tagged_objects() {
+    let json = r#"[
+        {"edit": "add-offering", "lane": "execution", "offering": "gvisor-k8s-sandbox"},
+        {"edit": "add-local", "lane": "users", "kind": "users", "id": null},
+        {"edit": "set-field", "id": "model", "field": "visibility", "value": "black-box"},
+        {"edit": "set-section", "section": "workload", "yaml": null}
+    ]"#;
+    let edits: Vec<ComposeEdit> = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        edits[2],
+        ComposeEdit::SetField {
+            id: "model".into(),
+            field: ComposeField::Visibility,
+            value: Some("black-box".into())
+        }
+    );
+    let back = serde_json::to_value(&edits[0]).unwrap();
+    assert_eq!(back["edit"], "add-offering", "the tag the UI writes");
+}
