@@ -323,8 +323,11 @@ async fn malformed_file_leaves_the_view(h: &Harness, client: &Client) {
     let diagnostics = report[0]["diagnostics"].as_array().unwrap();
     assert!(!diagnostics.is_empty(), "the fixture is malformed");
 
-    let input = client.find(Locator::Css("#open-file-input")).await.unwrap();
-    input.send_keys(file.to_str().unwrap()).await.expect("choosing a file in the file input");
+    // The open dialog is native; the app's debug build takes its answer from this file
+    // (`src-tauri/src/dialog.rs`).
+    let answer = std::env::var_os("TRIPLANE_DIALOG_RESPONSE_FILE").expect("set by the test");
+    std::fs::write(answer, file.to_str().unwrap()).unwrap();
+    wait_for(client, "[data-testid=open-file]").await.click().await.unwrap();
     let panel = wait_for(client, ".open-errors[data-error-code=invalid]").await;
     let mut shown = Vec::new();
     for d in panel.find_all(Locator::Css(".diagnostic")).await.unwrap() {
@@ -393,8 +396,9 @@ async fn locked_database_offers_a_retry(h: &Harness, dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_shows_what_the_cli_says() {
-    let h = Harness::start();
     let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("TRIPLANE_DIALOG_RESPONSE_FILE", dir.path().join("dialog-answer"));
+    let h = Harness::start();
 
     examples_match_the_cli_in_both_languages(&h, &dir.path().join("fresh.db")).await;
     newer_database_is_refused_untouched(&h, dir.path()).await;

@@ -95,3 +95,10 @@ pub async fn files_discard_autosave(
 ) -> Result<(), WireError> {
     Ok(files.discard(&source)?)
 }
+
+/// The text of a bundled example, so the app can hold and edit it (saving it is a Save as).
+#[tauri::command]
+#[specta::specta]
+pub fn files_example_text(id: String) -> Result<String, WireError> {
+    Ok(triplane_api::deployment::example_text(&id)?.to_owned())
+}

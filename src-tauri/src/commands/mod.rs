@@ -7,10 +7,11 @@
 pub mod app;
 pub mod bench;
 pub mod catalog;
+pub mod compose;
 pub mod deployment;
+pub mod export;
 pub mod files;
 pub mod history;
-pub mod export;
 pub mod projects;
 pub mod settings;
 pub mod simulation;

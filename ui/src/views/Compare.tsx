@@ -1,6 +1,7 @@
 // The Compare section: two to four bundled examples simulated with the same seed for one
-// day, side by side (grade per plane, violations, cost per month).
-import { useState } from "react";
+// day, side by side (grade per plane, violations, cost per month). The start screen's demo
+// opens it with four examples and runs it at once.
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { ExampleSummary } from "../ipc/deployment";
@@ -8,6 +9,7 @@ import * as simulationIpc from "../ipc/simulation";
 import type { ComparisonView } from "../ipc/simulation";
 import type { WireError } from "../ipc/result";
 import { DEFAULT_SEED } from "./Simulation";
+import { useDocument } from "../document";
 
 const PLANES = ["inference", "orchestration", "execution", "connectivity"] as const;
 const MAX = 4;
@@ -16,7 +18,10 @@ type Props = { examples: ExampleSummary[]; current: string | null };
 
 export function Compare({ examples, current }: Props) {
   const { t, i18n } = useTranslation();
-  const [chosen, setChosen] = useState<string[]>(current ? [current] : []);
+  // The start screen's demo hands over its examples; they are compared at once.
+  const preset = useDocument()?.comparePreset ?? null;
+  const [chosen, setChosen] = useState<string[]>(preset ? preset.slice(0, MAX) : current ? [current] : []);
+  const presetRun = useRef(false);
   const [seed, setSeed] = useState(String(DEFAULT_SEED));
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ComparisonView | null>(null);
@@ -41,6 +46,14 @@ export function Compare({ examples, current }: Props) {
       setError(r.error);
     }
   }
+
+  useEffect(() => {
+    if (!preset || presetRun.current) return;
+    presetRun.current = true;
+    void run();
+    // Once, on the preset the view was opened with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [preset]);
 
   return (
     <section className="simulation compare" aria-labelledby="compare-title" data-testid="compare">

@@ -11,7 +11,10 @@ import { PlaneLanes } from "./PlaneLanes";
 import { Simulation } from "./Simulation";
 import { Compare } from "./Compare";
 import { Benchmarks } from "./benchmarks/Benchmarks";
+import { Compose } from "./compose/Compose";
 import { Export } from "./Export";
+import { History } from "./History";
+import { Settings } from "./Settings";
 
 /** What a deployment tab is given: the open deployment and what the app knows about it. */
 export type DeploymentContext = {
@@ -45,6 +48,7 @@ export type Page = {
 
 export const DEPLOYMENT_TABS: DeploymentTab[] = [
   { id: "overview", label: "tabs.overview", render: (c) => <PlaneLanes view={c.view} /> },
+  { id: "compose", label: "compose.tab", render: (c) => <Compose ctx={c} /> },
   {
     id: "simulation",
     label: "tabs.simulation",
@@ -62,8 +66,10 @@ export const DEPLOYMENT_TABS: DeploymentTab[] = [
       ),
   },
   { id: "export", label: "export.tab", render: (c) => <Export file={c.view.file} text={c.text} /> },
+  { id: "history", label: "history.tab", render: () => <History /> },
 ];
 
 export const PAGES: Page[] = [
   { id: "benchmarks", label: "bench.page", render: () => <Benchmarks /> },
+  { id: "settings", label: "settings.page", render: () => <Settings /> },
 ];

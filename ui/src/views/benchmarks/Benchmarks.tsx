@@ -8,21 +8,20 @@ import * as benchIpc from "../../ipc/bench";
 import type { CandidateView, ChartView, ProgressView, RunRowView, RunView } from "../../ipc/bench";
 import type { WireError } from "../../ipc/result";
 import { Charts, RunDetail } from "./RunDetail";
-import { EMPTY_FORM, RunForm, toWire, type FormState } from "./RunForm";
+import { RunForm, toWire } from "./RunForm";
+import * as runStore from "./runStore";
+import { useRunState } from "./runStore";
 import { loadLabel, when } from "./format";
 import "./bench.css";
 
 export function Benchmarks() {
   const { t, i18n } = useTranslation();
-  const [form, setForm] = useState<FormState>(EMPTY_FORM);
+  const run = useRunState();
+  const { form, running, cancelling, progress, done } = run;
+  const runError = run.error;
   const [candidates, setCandidates] = useState<CandidateView[]>([]);
   const [runs, setRuns] = useState<RunRowView[] | null>(null);
   const [listError, setListError] = useState<WireError | null>(null);
-  const [running, setRunning] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
-  const [progress, setProgress] = useState<ProgressView | null>(null);
-  const [runError, setRunError] = useState<WireError | null>(null);
-  const [done, setDone] = useState<{ runIds: number[]; status: string } | null>(null);
   const [selected, setSelected] = useState<RunView | null>(null);
   const [ticked, setTicked] = useState<number[]>([]);
   const [charts, setCharts] = useState<ChartView[] | null>(null);
@@ -58,39 +57,32 @@ export function Benchmarks() {
     }
   }
 
-  async function run() {
+  // When a run ends (now, or while the page was away), the lists are read again and the last
+  // run it stored is opened; a sweep's runs are charted together.
+  useEffect(() => {
+    if (run.finished === 0 || !done) return;
+    void (async () => {
+      await refresh();
+      const last = done.runIds[done.runIds.length - 1];
+      if (last !== undefined) await open(last);
+      if (done.runIds.length > 1) {
+        setTicked(done.runIds);
+        await chart(done.runIds);
+      }
+    })();
+    // Only a new end matters, not the functions redefined on each render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [run.finished]);
+
+  function startRun() {
     const w = toWire(form, t);
     if ("bad" in w) return;
-    setRunning(true);
-    setCancelling(false);
-    setRunError(null);
-    setDone(null);
-    setProgress(null);
-    const r = await benchIpc.runLatency(w.form, setProgress);
-    setRunning(false);
-    setCancelling(false);
-    if (!r.ok) {
-      setRunError(r.error);
-      return;
-    }
-    setDone(r.value);
-    await refresh();
-    const last = r.value.runIds[r.value.runIds.length - 1];
-    if (last !== undefined) await open(last);
-    if (r.value.runIds.length > 1) {
-      setTicked(r.value.runIds);
-      await chart(r.value.runIds);
-    }
-  }
-
-  async function cancel() {
-    setCancelling(true);
-    await benchIpc.cancel();
+    void runStore.start(w.form);
   }
 
   function fillFrom(c: CandidateView) {
     const api = c.api === "anthropic" || c.api === "ollama" ? c.api : "openai";
-    setForm({ ...form, endpoint: c.endpoint, api, model: c.model, candidate: c.candidate });
+    runStore.setForm({ ...form, endpoint: c.endpoint, api, model: c.model, candidate: c.candidate });
   }
 
   const toggle = (id: number) => setTicked((ts) => (ts.includes(id) ? ts.filter((x) => x !== id) : [...ts, id]));
@@ -105,7 +97,14 @@ export function Benchmarks() {
       </header>
 
       <div className="bench-top">
-        <RunForm value={form} onChange={setForm} running={running} cancelling={cancelling} onRun={() => void run()} onCancel={() => void cancel()} />
+        <RunForm
+          value={form}
+          onChange={runStore.setForm}
+          running={running}
+          cancelling={cancelling}
+          onRun={startRun}
+          onCancel={() => void runStore.cancel()}
+        />
         <section className="bench-candidates" aria-labelledby="bench-candidates-title">
           <h3 id="bench-candidates-title">{t("bench.candidates")}</h3>
           {candidates.length === 0 ? (
