@@ -352,7 +352,15 @@ pub fn render_comparison(c: &Comparison) -> String {
     let col = |f: &dyn Fn(&triplane_sim::compare::Variant) -> String| -> Vec<String> {
         c.variants.iter().map(f).collect()
     };
-    rows.push(("variant".into(), col(&|v| v.name.clone())));
+    // Columns are headed by the file's stem; the full names follow the table, so a long name
+    // does not widen every column.
+    let stem = |v: &triplane_sim::compare::Variant| {
+        let file = v.file.strip_prefix("example:").unwrap_or(&v.file);
+        std::path::Path::new(file)
+            .file_stem()
+            .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned())
+    };
+    rows.push(("variant".into(), col(&stem)));
     let mut planes: Vec<&String> = c.variants.iter().flat_map(|v| v.grades.keys()).collect();
     planes.sort();
     planes.dedup();
@@ -386,14 +394,7 @@ pub fn render_comparison(c: &Comparison) -> String {
     rows.push(("cost/session".into(), col(&|v| money(&v.cost_per_session, 4))));
     rows.push(("cost/month".into(), col(&|v| money(&v.cost_per_month, 2))));
 
-    let width = c
-        .variants
-        .iter()
-        .map(|v| v.name.len())
-        .chain(rows.iter().flat_map(|r| r.1.iter().map(String::len)))
-        .max()
-        .unwrap_or(10)
-        .min(40);
+    let width = rows.iter().flat_map(|r| r.1.iter().map(|c| c.chars().count())).max().unwrap_or(10);
     let mut o = format!("seed {}, {} day(s)\n", c.seed, c.days);
     for (label, cells) in rows {
         let _ = write!(o, "{label:<26}");
@@ -402,9 +403,11 @@ pub fn render_comparison(c: &Comparison) -> String {
         }
         let _ = writeln!(o);
     }
+    let _ = writeln!(o);
     for v in &c.variants {
+        let _ = writeln!(o, "{}: {} ({})", stem(v), v.name, v.file);
         if !v.violated_rules.is_empty() {
-            let _ = writeln!(o, "{}: {}", v.name, v.violated_rules.join(", "));
+            let _ = writeln!(o, "  violates {}", v.violated_rules.join(", "));
         }
     }
     o

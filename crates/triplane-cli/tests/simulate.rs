@@ -64,6 +64,20 @@ fn compare_puts_variants_side_by_side() {
     let report = json(&["compare", "--json", "example:frontier-only", "example:sovereign"]);
     let text = report.to_string();
     assert!(text.contains("frontier-only") && text.contains("sovereign"), "{text}");
+
+    // The text table: one column per file, headed by its stem; the long names below it.
+    let out = triplane(&["compare", "example:frontier-only", "example:sovereign"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().find(|l| l.starts_with("variant")).expect("a header row");
+    let cells: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(cells, ["variant", "frontier-only", "sovereign"], "{text}");
+    let overall = text.lines().find(|l| l.starts_with("grade overall")).expect("{text}");
+    assert_eq!(overall.split_whitespace().skip(2).collect::<Vec<_>>(), ["E", "C"], "{text}");
+    assert!(
+        text.contains("sovereign: Fully sovereign (Mistral on a DGX Spark"),
+        "the full name follows the table: {text}"
+    );
 }
 
 #[test]
