@@ -16,7 +16,6 @@
 //! mid-edit, the next start offers the work back and taking it restores the text; a key stored
 //! in Settings is in the keychain (the CLI sees it) and is shown masked only.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -165,27 +164,8 @@ async fn demo_in_one_click(h: &Harness, db: &Path) {
     let mut args = vec!["compare".to_string(), "--json".into(), "--seed".into(), "42".into()];
     args.extend(DEMO.iter().map(|id| format!("example:{id}")));
     let cli = h.cli_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut expected = BTreeSet::new();
-    for v in cli["variants"].as_array().unwrap() {
-        let file = v["file"].as_str().unwrap().to_string();
-        for (plane, grade) in v["grades"].as_object().unwrap() {
-            expected.insert((file.clone(), plane.clone(), grade.as_str().unwrap().to_string()));
-        }
-        expected.insert((file, "violations".into(), v["violations"].to_string()));
-    }
-    let mut shown = BTreeSet::new();
-    let rows = client.find_all(Locator::Css("tr[data-variant]")).await.unwrap();
-    assert_eq!(rows.len(), 4, "four variants side by side");
-    for row in rows {
-        let file = attr(&row, "data-variant").await;
-        for cell in row.find_all(Locator::Css("[data-grade-plane]")).await.unwrap() {
-            let plane = attr(&cell, "data-grade-plane").await;
-            shown.insert((file.clone(), plane, cell.text().await.unwrap()));
-        }
-        let violations = row.find(Locator::Css("[data-testid=variant-violations]")).await.unwrap();
-        shown.insert((file, "violations".into(), violations.text().await.unwrap()));
-    }
-    assert_eq!(shown, expected, "grades and violations per variant: DOM vs CLI");
+    let shown = assert_comparison_matches(&client, &cli).await;
+    assert_eq!(shown, 4, "four variants side by side");
     screenshot(&client, "files-02-demo-compare-en").await;
     switch(&client, "fr").await;
     let fr = ui_catalog("fr");

@@ -229,25 +229,7 @@ async fn the_simulation_tab_draws_the_clis_session_cancels_and_simulates_project
         let e = wait_for(&client, &format!("[data-testid={id}]")).await;
         assert_eq!(attr(&e, "data-value").await, sim["totals"][key].to_string(), "project {key}");
     }
-    let mut expected: Vec<(String, String)> = sim["scorecard"]["planes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain([&sim["scorecard"]["overall"]])
-        .map(|p| (p["plane"].as_str().unwrap().into(), p["grade"].as_str().unwrap().into()))
-        .collect();
-    expected.sort();
-    let mut grades = Vec::new();
-    for row in
-        client.find_all(Locator::Css("[data-testid=scorecard] tr[data-plane]")).await.unwrap()
-    {
-        let grade = row.find(Locator::Css("[data-testid=grade]")).await.unwrap();
-        grades.push((attr(&row, "data-plane").await, grade.text().await.unwrap()));
-    }
-    grades.sort();
-    assert_eq!(grades, expected, "the project's grade per plane: DOM vs CLI");
-    let violations = client.find_all(Locator::Css("[data-testid=violation]")).await.unwrap().len();
-    assert_eq!(violations, sim["violations"].as_array().unwrap().len(), "violations: DOM vs CLI");
+    assert_simulation_matches(&client, &sim, "the project").await;
     let trace = h.cli_json(&[
         "simulate",
         "--trace-session",

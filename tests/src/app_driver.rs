@@ -214,3 +214,58 @@ pub fn ui_catalog(lang: &str) -> Value {
     }
     Value::Object(out)
 }
+
+/// Asserts that the Simulation tab's scorecard (grade per plane and overall) and its number of
+/// violations equal those of `sim`, the CLI's `simulate --json` for the same file and seed.
+pub async fn assert_simulation_matches(client: &Client, sim: &Value, what: &str) {
+    let mut expected: Vec<(String, String)> = sim["scorecard"]["planes"]
+        .as_array()
+        .expect("simulate --json has scorecard.planes")
+        .iter()
+        .chain([&sim["scorecard"]["overall"]])
+        .map(|p| (p["plane"].as_str().unwrap().into(), p["grade"].as_str().unwrap().into()))
+        .collect();
+    expected.sort();
+    let mut grades = Vec::new();
+    for row in
+        client.find_all(Locator::Css("[data-testid=scorecard] tr[data-plane]")).await.unwrap()
+    {
+        let grade = row.find(Locator::Css("[data-testid=grade]")).await.unwrap();
+        grades.push((attr(&row, "data-plane").await, grade.text().await.unwrap()));
+    }
+    grades.sort();
+    assert_eq!(grades, expected, "{what}: grade per plane, DOM vs CLI");
+    let violations = client.find_all(Locator::Css("[data-testid=violation]")).await.unwrap().len();
+    assert_eq!(
+        violations,
+        sim["violations"].as_array().expect("simulate --json has violations").len(),
+        "{what}: violations, DOM vs CLI"
+    );
+}
+
+/// Asserts that the Compare tab's rows (grade per plane and number of violated rules per
+/// variant, keyed by file) equal `cli`, the CLI's `compare --json` of the same files and seed;
+/// returns how many variants the tab shows.
+pub async fn assert_comparison_matches(client: &Client, cli: &Value) -> usize {
+    let mut expected = std::collections::BTreeSet::new();
+    for v in cli["variants"].as_array().expect("compare --json has variants") {
+        let file = v["file"].as_str().unwrap().to_string();
+        for (plane, grade) in v["grades"].as_object().unwrap() {
+            expected.insert((file.clone(), plane.clone(), grade.as_str().unwrap().to_string()));
+        }
+        expected.insert((file, "violations".into(), v["violations"].to_string()));
+    }
+    let mut shown = std::collections::BTreeSet::new();
+    let rows = client.find_all(Locator::Css("tr[data-variant]")).await.unwrap();
+    for row in &rows {
+        let file = attr(row, "data-variant").await;
+        for cell in row.find_all(Locator::Css("[data-grade-plane]")).await.unwrap() {
+            let plane = attr(&cell, "data-grade-plane").await;
+            shown.insert((file.clone(), plane, cell.text().await.unwrap()));
+        }
+        let violations = row.find(Locator::Css("[data-testid=variant-violations]")).await.unwrap();
+        shown.insert((file, "violations".into(), violations.text().await.unwrap()));
+    }
+    assert_eq!(shown, expected, "grades and violations per variant: DOM vs CLI");
+    rows.len()
+}
