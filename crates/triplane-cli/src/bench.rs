@@ -12,7 +12,7 @@ use triplane_api::bench::{
 };
 use triplane_api::ApiError;
 
-use crate::output;
+use crate::output::{self, out, outln};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -206,7 +206,7 @@ fn latency(a: LatencyArgs) -> Result<u8, ApiError> {
     if a.json {
         output::json(&report)?;
     } else {
-        print!("{}", render_latency(&report));
+        out!("{}", render_latency(&report));
     }
     Ok(u8::from(report.has_problems()))
 }
@@ -216,7 +216,7 @@ fn list(a: ListArgs) -> Result<u8, ApiError> {
     if a.json {
         output::json(&rows)?;
     } else {
-        print!("{}", render_list(&rows));
+        out!("{}", render_list(&rows));
     }
     Ok(0)
 }
@@ -229,14 +229,14 @@ fn show(a: ShowArgs) -> Result<u8, ApiError> {
         if a.json {
             output::json(&summary)?;
         } else {
-            print!("{}", crate::quality::render_summary(&summary));
+            out!("{}", crate::quality::render_summary(&summary));
         }
         return Ok(0);
     }
     if a.json {
         output::json(&detail)?;
     } else {
-        print!("{}", render_show(&detail));
+        out!("{}", render_show(&detail));
     }
     Ok(0)
 }
@@ -249,7 +249,7 @@ fn chart(a: ChartArgs) -> Result<u8, ApiError> {
         let path = a.out.join(format!("{}.svg", c.name));
         std::fs::write(&path, c.svg)
             .map_err(|e| ApiError::runtime(format!("cannot write `{}`: {e}", path.display())))?;
-        println!("{}", path.display());
+        outln!("{}", path.display());
     }
     Ok(0)
 }

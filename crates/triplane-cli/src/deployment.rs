@@ -5,7 +5,7 @@ use triplane_api::model::fact::Known;
 use triplane_api::model::{ChainRole, Component, Deployment, Plane};
 use triplane_api::{catalog as cat, deployment as dep, ApiError};
 
-use crate::output;
+use crate::output::{self, out, outln};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -59,7 +59,7 @@ pub fn show(args: ShowArgs) -> Result<u8, ApiError> {
     if args.json {
         output::json(&d)?;
     } else {
-        print!("{}", render_show(&d));
+        out!("{}", render_show(&d));
     }
     Ok(0)
 }
@@ -131,7 +131,7 @@ pub fn catalog(args: CatalogArgs) -> Result<u8, ApiError> {
         output::json(&entries)?;
     } else {
         for e in &entries {
-            println!("{:<9} {:<40} {:<16} {}  {}", e.entry, e.id, e.kind, e.detail, e.name);
+            outln!("{:<9} {:<40} {:<16} {}  {}", e.entry, e.id, e.kind, e.detail, e.name);
         }
         eprintln!("{} entries", entries.len());
     }

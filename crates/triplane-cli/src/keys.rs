@@ -6,7 +6,7 @@ use std::io::Read;
 use clap::{Args, Subcommand};
 use triplane_api::{keys, ApiError};
 
-use crate::output;
+use crate::output::{self, outln};
 
 #[derive(Args)]
 pub struct KeysArgs {
@@ -43,9 +43,9 @@ pub fn keys(args: KeysArgs) -> Result<u8, ApiError> {
     if args.json {
         output::json(&status)?;
     } else if status.stored {
-        println!("{}: stored ({})", status.name, status.masked.as_deref().unwrap_or("••••"));
+        outln!("{}: stored ({})", status.name, status.masked.as_deref().unwrap_or("••••"));
     } else {
-        println!("{}: not stored", status.name);
+        outln!("{}: not stored", status.name);
     }
     Ok(0)
 }

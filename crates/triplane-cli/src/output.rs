@@ -1,15 +1,48 @@
 //! Printing shared by the subcommands: JSON to stdout, errors to stderr with their exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
 use triplane_api::ApiError;
 
+/// `print!` on stdout through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*), false) };
+}
+
+/// `println!` on stdout through [`write_stdout`].
+macro_rules! outln {
+    () => { $crate::output::write_stdout(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::output::write_stdout(format_args!($($arg)*), true) };
+}
+
+pub(crate) use {out, outln};
+
+/// Writes to stdout; when the reader has gone (`triplane simulate … | head`), ends the process
+/// with exit code 0 and nothing on stderr. Rust ignores SIGPIPE, so `println!` would panic
+/// there with a backtrace; a reader that stopped reading is not a failure of the command.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| if newline { stdout.write_all(b"\n") } else { Ok(()) })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(3);
+        }
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize>(value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| ApiError::runtime(format!("cannot write JSON: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 

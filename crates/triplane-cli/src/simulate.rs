@@ -9,7 +9,7 @@ use triplane_api::ApiError;
 use triplane_sim::compare::Comparison;
 use triplane_sim::SimReport;
 
-use crate::output;
+use crate::output::{self, out, outln};
 
 #[derive(Args)]
 pub struct SimulateArgs {
@@ -66,7 +66,7 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
         output::json(&value)?;
     } else {
         if let Some(m) = &measured {
-            println!(
+            outln!(
                 "classifier `{}`: false-negative rate {:.1} %, false-positive rate {:.1} % from \
                  classification run {} (the file said {:.1} % and {:.1} %)",
                 m.component,
@@ -77,7 +77,7 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
                 m.file_false_positive_rate * 100.0,
             );
             for c in &m.measured.per_class_router {
-                println!(
+                outln!(
                     "  {}: {:.1} % labelled less sensitive, {:.1} % more sensitive or unplaced \
                      ({} samples)",
                     c.label,
@@ -88,12 +88,15 @@ pub fn simulate(args: SimulateArgs) -> Result<u8, ApiError> {
             }
         }
         for l in &latencies {
-            println!(
+            outln!(
                 "model `{}`: TTFT {:.1} ms, {:.1} output tok/s (p50) from latency run {}",
-                l.component, l.measured.ttft_ms, l.measured.output_tokens_per_s, l.measured.run_id
+                l.component,
+                l.measured.ttft_ms,
+                l.measured.output_tokens_per_s,
+                l.measured.run_id
             );
         }
-        print!("{}", render_report(&report));
+        out!("{}", render_report(&report));
     }
     Ok(u8::from(args.fail_on_violations && !report.violations.is_empty()))
 }
@@ -109,7 +112,7 @@ fn trace_session(args: &SimulateArgs) -> Result<u8, ApiError> {
     if args.json {
         output::json(&trace)?;
     } else {
-        print!("{}", render_session(&trace));
+        out!("{}", render_session(&trace));
     }
     Ok(0)
 }
@@ -173,7 +176,7 @@ pub fn compare(args: CompareArgs) -> Result<u8, ApiError> {
     if args.json {
         output::json(&comparison)?;
     } else {
-        print!("{}", render_comparison(&comparison));
+        out!("{}", render_comparison(&comparison));
     }
     Ok(0)
 }

@@ -167,3 +167,28 @@ fn catalog_json_lists_entries_and_filters() {
     assert!(laws.len() >= 3 && laws.len() < all.len(), "{} of {}", laws.len(), all.len());
     assert!(laws.iter().all(|e| e["kind"] == "compelled-access"));
 }
+
+/// `triplane … | head` closes stdout early: the command ends with 0 and says nothing, instead
+/// of Rust's "failed printing to stdout" panic and backtrace (seen on `simulate
+/// --trace-session --json | head`).
+#[test]
+fn closed_stdout_ends_quietly() {
+    for args in [
+        &["simulate", "example:mcp-tunnel", "--trace-session", "--json"][..],
+        &["show", "example:hybrid"][..],
+        &["catalog"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_triplane"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run triplane");
+        // Closing the read end before the child writes makes its first write fail with EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("triplane ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "`triplane {}` panicked: {stderr}", args.join(" "));
+        assert_eq!(out.status.code(), Some(0), "`triplane {}`: {stderr}", args.join(" "));
+    }
+}
