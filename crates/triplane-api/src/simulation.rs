@@ -52,12 +52,22 @@ fn run_controlled(
 
 /// Simulates each file with the same options and lines them up.
 pub fn compare(paths: &[String], options: &Options) -> Result<Comparison, ApiError> {
+    let deployments =
+        paths.iter().map(|p| deployment::load(p)).collect::<Result<Vec<_>, ApiError>>()?;
+    compare_deployments(&deployments, options)
+}
+
+/// Simulates each loaded deployment with the same options and lines them up: [`compare`]
+/// once the files are read, for a face that holds some of the texts itself.
+pub fn compare_deployments(
+    deployments: &[triplane_model::Deployment],
+    options: &Options,
+) -> Result<Comparison, ApiError> {
     let mut reports = Vec::new();
     let mut personal = Vec::new();
-    for path in paths {
-        let d = deployment::load(path)?;
+    for d in deployments {
         personal.push(d.data_classes.iter().filter(|c| c.personal).map(|c| c.id.clone()).collect());
-        reports.push(triplane_sim::simulate(&d, options)?);
+        reports.push(triplane_sim::simulate(d, options)?);
     }
     Ok(triplane_sim::compare::compare(&reports, &personal))
 }
@@ -100,17 +110,6 @@ pub fn view_controlled(
 
     let report = run_controlled(&d, options, cancel, &mut progress)?;
     Ok(crate::view::SimulationView::from(&report))
-}
-
-/// Simulates two to four bundled examples (by ID) with the same seed for the Compare view.
-pub fn compare_view(ids: &[String], seed: u32) -> Result<crate::view::ComparisonView, ApiError> {
-    if !(2..=4).contains(&ids.len()) {
-        return Err(ApiError::usage(format!("compare two to four deployments, not {}", ids.len())));
-    }
-
-    let paths: Vec<String> = ids.iter().map(|id| format!("example:{id}")).collect();
-    let options = Options { seed: u64::from(seed), ..Options::default() };
-    Ok(crate::view::ComparisonView::from(&compare(&paths, &options)?))
 }
 
 impl From<SimError> for ApiError {
@@ -241,17 +240,6 @@ mod tests {
         assert_eq!(view.totals.flows, report.totals.flows as f64);
         assert_eq!(view.violations.len(), report.violations.len());
         assert!(view.heatmap_svg.starts_with("<svg"), "the heat map is an SVG document");
-    }
-
-    #[test]
-    fn the_compare_view_takes_two_to_four_examples() {
-        let one = compare_view(&["hybrid".to_string()], 42).unwrap_err();
-        assert_eq!(one.code, crate::ErrorCode::Usage, "one deployment is no comparison");
-
-        let ids = ["hybrid".to_string(), "sovereign".to_string()];
-        let view = compare_view(&ids, 42).unwrap();
-        assert_eq!(view.variants.len(), 2);
-        assert_eq!(view.variants[0].file, "example:hybrid");
     }
 
     #[test]

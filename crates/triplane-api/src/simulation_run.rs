@@ -1,11 +1,13 @@
 //! The app's Simulation view over [`crate::simulation`]: which deployment to simulate (a
 //! bundled example, a project's revision in the store, or text the app holds), one run at a
 //! time off the UI thread with progress and a cancel handle, and the representative session
-//! drawn as a sequence diagram beside the report.
+//! drawn as a sequence diagram beside the report. The Compare section goes by the same rules:
+//! the open deployment, read as the Simulation tab reads it, beside bundled examples.
 //!
-//! Nothing here computes a figure: the report is [`triplane_sim::simulate_controlled`]'s and
-//! the session is [`triplane_sim::session::representative`]'s, the same two that
-//! `triplane simulate --json` and `triplane simulate --trace-session --json` print.
+//! Nothing here computes a figure: the report is [`triplane_sim::simulate_controlled`]'s, the
+//! session is [`triplane_sim::session::representative`]'s and the comparison is
+//! [`crate::simulation::compare_deployments`]'s, the same that `triplane simulate --json`,
+//! `triplane simulate --trace-session --json` and `triplane compare --json` print.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +19,7 @@ use triplane_sim::session::{self, SessionTrace};
 use triplane_sim::{Control, Options, PolicySet, Progress};
 use triplane_store::Store;
 
-use crate::view::SimulationView;
+use crate::view::{ComparisonView, SimulationView};
 use crate::{deployment, ApiError, ErrorCode};
 
 /// What the Simulation view asks for.
@@ -203,18 +205,29 @@ impl SimulationControl {
     }
 }
 
-/// Loads what `request` names. Only `example:ID` and `project:NAME` are looked up; any other
-/// name needs its text, so no path the web side names is ever read.
+/// Loads what `request` names; see [`load_open`].
 pub fn load(db: Option<&Path>, request: &SimulationRequest) -> Result<Deployment, ApiError> {
-    let file = request.file.as_str();
-    if let Some(text) = &request.text {
+    load_open(db, &request.file, request.text.as_deref(), request.hash.as_deref())
+}
+
+/// Loads the open deployment: `text` under the name `file` when the app holds it, else the
+/// bundled example `example:ID`, else the revision of `project:NAME` whose hash is `hash` (the
+/// latest without one). Only examples and projects are looked up; any other name needs its
+/// text, so no path the web side names is ever read.
+pub fn load_open(
+    db: Option<&Path>,
+    file: &str,
+    text: Option<&str>,
+    hash: Option<&str>,
+) -> Result<Deployment, ApiError> {
+    if let Some(text) = text {
         return deployment::load_text(file, text);
     }
     if file.starts_with("example:") {
         return deployment::load(file);
     }
     if let Some(name) = file.strip_prefix("project:") {
-        let text = project_text(db, name, request.hash.as_deref())?;
+        let text = project_text(db, name, hash)?;
         return deployment::load_text(file, &text);
     }
     Err(ApiError::usage(format!(
@@ -293,6 +306,66 @@ pub async fn run(
         .map_err(|e| ApiError::new(ErrorCode::Runtime, format!("the simulation stopped: {e}")))?
 }
 
+/// What the Compare section asks for: the open deployment, named as in
+/// [`SimulationRequest`], beside one to three bundled examples, all simulated for one day.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CompareRequest {
+    /// `example:ID`, `project:NAME`, or a file name when `text` is sent.
+    pub file: String,
+    /// The deployment text the app holds; it wins over `file`.
+    pub text: Option<String>,
+    /// For `project:NAME`: the hash of the revision on screen.
+    pub hash: Option<String>,
+    /// Bundled example IDs (without `example:`), compared in this order after the open one.
+    pub examples: Vec<String>,
+    pub seed: u32,
+}
+
+/// The most examples compared beside the open deployment: four variants fit a screen, as
+/// they fit `triplane compare`'s table.
+pub const MAX_COMPARED_EXAMPLES: usize = 3;
+
+/// Simulates the open deployment and the examples of `request` with its seed for one day and
+/// lines them up, the open deployment first: the figures of `triplane compare --json FILE
+/// example:ID... --seed N` with the open deployment's text in `FILE`.
+pub fn compare_blocking(
+    db: Option<&Path>,
+    request: &CompareRequest,
+) -> Result<ComparisonView, ApiError> {
+    let n = request.examples.len();
+    if !(1..=MAX_COMPARED_EXAMPLES).contains(&n) {
+        return Err(ApiError::usage(format!(
+            "compare the open deployment with one to {MAX_COMPARED_EXAMPLES} bundled examples, \
+             not {n}"
+        )));
+    }
+
+    let open = load_open(db, &request.file, request.text.as_deref(), request.hash.as_deref())?;
+    let mut deployments = vec![open];
+    for id in &request.examples {
+        // `example_text` looks the ID up among the bundled files only, so no ID reads a path.
+        let text = deployment::example_text(id)?;
+        deployments.push(deployment::load_text(&format!("example:{id}"), text)?);
+    }
+    let options = Options { seed: u64::from(request.seed), ..Options::default() };
+    let comparison = crate::simulation::compare_deployments(&deployments, &options)?;
+    Ok(ComparisonView::from(&comparison))
+}
+
+/// [`compare_blocking`] on a blocking thread, so four simulations do not hold the app's
+/// command thread.
+pub async fn compare(
+    db: Option<&Path>,
+    request: CompareRequest,
+) -> Result<ComparisonView, ApiError> {
+    let db = db.map(Path::to_path_buf);
+    tokio::task::spawn_blocking(move || compare_blocking(db.as_deref(), &request))
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Runtime, format!("the comparison stopped: {e}")))?
+}
+
 /// Loads `path` (or `example:NAME`) and traces its representative session, for
 /// `triplane simulate --trace-session`.
 pub fn trace_session(path: &str, options: &Options) -> Result<SessionTrace, ApiError> {
@@ -368,6 +441,81 @@ mod tests {
         let text = deployment::example_text("sovereign").unwrap();
         let d = load(None, &request("example:hybrid", Some(text), None)).unwrap();
         assert_eq!(d.hash, triplane_model::hash_bytes(text.as_bytes()));
+    }
+
+    fn compare_request(file: &str, text: Option<&str>, examples: &[&str]) -> CompareRequest {
+        CompareRequest {
+            file: file.into(),
+            text: text.map(Into::into),
+            hash: None,
+            examples: examples.iter().map(|e| e.to_string()).collect(),
+            seed: 42,
+        }
+    }
+
+    #[test]
+    fn held_text_is_compared_with_examples_as_compare_does_on_files() {
+        // An edited text no example holds: the hybrid example with a heavier workload.
+        let text = deployment::example_text("hybrid")
+            .unwrap()
+            .replace("sessions_per_day: {dist: poisson, mean: 500}", "sessions_per_day: 1500");
+        assert_ne!(text, deployment::example_text("hybrid").unwrap(), "the edit took");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("edited.yaml");
+        std::fs::write(&file, &text).unwrap();
+        let name = file.to_str().unwrap();
+
+        let shown =
+            compare_blocking(None, &compare_request(name, Some(&text), &["hybrid", "sovereign"]))
+                .unwrap();
+        let paths = [name.to_string(), "example:hybrid".into(), "example:sovereign".into()];
+        let cli = crate::simulation::compare(&paths, &Options::default()).unwrap();
+        let files: Vec<&str> = shown.variants.iter().map(|v| v.file.as_str()).collect();
+        assert_eq!(files, paths, "the open deployment first, then the examples in order");
+        let as_json = |v: &ComparisonView| serde_json::to_value(v).unwrap();
+        assert_eq!(
+            as_json(&shown),
+            as_json(&ComparisonView::from(&cli)),
+            "the figures of `triplane compare` on the same text in a file"
+        );
+        assert_ne!(
+            shown.variants[0].violating_flows, shown.variants[1].violating_flows,
+            "the held text is simulated, not the example it started from"
+        );
+    }
+
+    #[test]
+    fn a_project_is_compared_from_the_revision_on_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let one = deployment::example_text("frontier-only").unwrap();
+        let store = Store::open(&db).unwrap();
+        let p = store.create_project("Mairie").unwrap();
+        store.save_revision(p.id, one, None).unwrap();
+        store.save_revision(p.id, deployment::example_text("sovereign").unwrap(), None).unwrap();
+        drop(store);
+
+        let mut request = compare_request("project:Mairie", None, &["frontier-only"]);
+        request.hash = Some(triplane_model::hash_bytes(one.as_bytes()));
+        let view = compare_blocking(Some(&db), &request).unwrap();
+        let grades = |i: usize| serde_json::to_value(&view.variants[i].grades).unwrap();
+        assert_eq!(view.variants[0].file, "project:Mairie");
+        assert_eq!(grades(0), grades(1), "the first revision is frontier-only's text");
+    }
+
+    #[test]
+    fn a_comparison_takes_one_to_three_examples_and_reads_no_named_path() {
+        for examples in [&[][..], &["hybrid", "sovereign", "mcp-tunnel", "frontier-only"][..]] {
+            let e = compare_blocking(None, &compare_request("example:hybrid", None, examples))
+                .unwrap_err();
+            assert_eq!(e.code, ErrorCode::Usage, "{} examples: {e}", examples.len());
+        }
+        let e =
+            compare_blocking(None, &compare_request("/etc/passwd", None, &["hybrid"])).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Usage, "a path without its text is not read: {e}");
+        let e = compare_blocking(None, &compare_request("example:hybrid", None, &["/etc/passwd"]))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Usage, "an example ID is not a path: {e}");
     }
 
     #[test]

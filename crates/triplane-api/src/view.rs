@@ -499,7 +499,8 @@ impl From<&triplane_sim::SimReport> for SimulationView {
     }
 }
 
-/// Two to four bundled examples simulated with the same seed, side by side.
+/// The open deployment and one to three bundled examples simulated with the same seed, side by
+/// side.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]

@@ -1,10 +1,10 @@
-//! Simulation of the deployment the app has open, and the comparison of bundled examples.
+//! Simulation of the deployment the app has open, and its comparison with bundled examples.
 
 use tauri::ipc::Channel;
 use tauri::State;
-use triplane_api::simulation;
 use triplane_api::simulation_run::{
-    self, SimulationControl, SimulationOutcome, SimulationProgress, SimulationRequest,
+    self, CompareRequest, SimulationControl, SimulationOutcome, SimulationProgress,
+    SimulationRequest,
 };
 use triplane_api::view::{ComparisonView, WireError};
 
@@ -34,9 +34,13 @@ pub fn simulation_cancel(control: State<'_, SimulationControl>) -> bool {
     control.cancel()
 }
 
-/// Two to four bundled examples by ID, simulated with the same seed.
+/// The open deployment (read as `simulation_run` reads it) beside one to three bundled
+/// examples, simulated with the same seed for one day, off the UI thread. Reads no file.
 #[tauri::command]
 #[specta::specta]
-pub fn simulation_compare(ids: Vec<String>, seed: u32) -> Result<ComparisonView, WireError> {
-    Ok(simulation::compare_view(&ids, seed)?)
+pub async fn simulation_compare(
+    state: State<'_, AppState>,
+    request: CompareRequest,
+) -> Result<ComparisonView, WireError> {
+    Ok(simulation_run::compare(state.db.as_deref(), request).await?)
 }

@@ -86,8 +86,11 @@ export const commands = {
 	simulationRun: (request: SimulationRequest_Deserialize, onProgress: Channel<SimulationProgress>) => typedError<SimulationOutcome, WireError_Serialize>(__TAURI_INVOKE("simulation_run", { request, onProgress })),
 	/**  Cancels the running simulation; false when none runs. */
 	simulationCancel: () => __TAURI_INVOKE<boolean>("simulation_cancel"),
-	/**  Two to four bundled examples by ID, simulated with the same seed. */
-	simulationCompare: (ids: string[], seed: number) => typedError<ComparisonView, WireError_Serialize>(__TAURI_INVOKE("simulation_compare", { ids, seed })),
+	/**
+	 *  The open deployment (read as `simulation_run` reads it) beside one to three bundled
+	 *  examples, simulated with the same seed for one day, off the UI thread. Reads no file.
+	 */
+	simulationCompare: (request: CompareRequest_Deserialize) => typedError<ComparisonView, WireError_Serialize>(__TAURI_INVOKE("simulation_compare", { request })),
 	exportPreview: (file: string, text: string | null) => typedError<BundlePreview, WireError_Serialize>(__TAURI_INVOKE("export_preview", { file, text })),
 	/**  The secret key `triplane keygen` writes by default, when it exists. */
 	exportDefaultKey: () => __TAURI_INVOKE<string | null>("export_default_key"),
@@ -199,7 +202,48 @@ export type ClassRateView = {
 	falsePositiveRate: number | null,
 };
 
-/**  Two to four bundled examples simulated with the same seed, side by side. */
+/**
+ *  What the Compare section asks for: the open deployment, named as in
+ *  [`SimulationRequest`], beside one to three bundled examples, all simulated for one day.
+ */
+export type CompareRequest = CompareRequest_Serialize | CompareRequest_Deserialize;
+
+/**
+ *  What the Compare section asks for: the open deployment, named as in
+ *  [`SimulationRequest`], beside one to three bundled examples, all simulated for one day.
+ */
+export type CompareRequest_Deserialize = {
+	/**  `example:ID`, `project:NAME`, or a file name when `text` is sent. */
+	file: string,
+	/**  The deployment text the app holds; it wins over `file`. */
+	text?: string | null,
+	/**  For `project:NAME`: the hash of the revision on screen. */
+	hash?: string | null,
+	/**  Bundled example IDs (without `example:`), compared in this order after the open one. */
+	examples: string[],
+	seed: number,
+};
+
+/**
+ *  What the Compare section asks for: the open deployment, named as in
+ *  [`SimulationRequest`], beside one to three bundled examples, all simulated for one day.
+ */
+export type CompareRequest_Serialize = {
+	/**  `example:ID`, `project:NAME`, or a file name when `text` is sent. */
+	file: string,
+	/**  The deployment text the app holds; it wins over `file`. */
+	text: string | null,
+	/**  For `project:NAME`: the hash of the revision on screen. */
+	hash: string | null,
+	/**  Bundled example IDs (without `example:`), compared in this order after the open one. */
+	examples: string[],
+	seed: number,
+};
+
+/**
+ *  The open deployment and one to three bundled examples simulated with the same seed, side by
+ *  side.
+ */
 export type ComparisonView = {
 	seed: number,
 	days: number,

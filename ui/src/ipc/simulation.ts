@@ -4,6 +4,7 @@ import { Channel } from "@tauri-apps/api/core";
 
 import { commands } from "./bindings";
 import type {
+  CompareRequest_Deserialize as CompareRequest,
   ComparisonView,
   SimulationOutcome,
   SimulationProgress,
@@ -39,8 +40,12 @@ export async function cancel(): Promise<boolean> {
 }
 
 export type { ComparisonView, VariantView } from "./bindings";
+export type { CompareRequest };
 
-/** Simulates two to four bundled examples, by ID, with the same seed. */
-export function compare(ids: string[], seed: number): Promise<Outcome<ComparisonView>> {
-  return outcome(commands.simulationCompare(ids, seed));
+/**
+ * Simulates the open deployment (named as for `run`) beside one to three bundled examples, by
+ * ID, with the same seed for one day; the open deployment is the first variant.
+ */
+export function compare(request: CompareRequest): Promise<Outcome<ComparisonView>> {
+  return outcome(commands.simulationCompare(request));
 }

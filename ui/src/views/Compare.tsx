@@ -1,6 +1,8 @@
-// The Compare section: two to four bundled examples simulated with the same seed for one
-// day, side by side (grade per plane, violations, cost per month). The start screen's demo
-// opens it with four examples and runs it at once.
+// The Compare section: the open deployment (a file, a project's revision, an edit, or a bundled
+// example) beside one to three bundled examples, simulated with the same seed for one day, side
+// by side (grade per plane, violations, cost per month). The open deployment is read as the
+// Simulation tab reads it. The start screen's demo opens it with four examples and runs it at
+// once.
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -9,18 +11,36 @@ import * as simulationIpc from "../ipc/simulation";
 import type { ComparisonView } from "../ipc/simulation";
 import type { WireError } from "../ipc/result";
 import { DEFAULT_SEED } from "./Simulation";
-import { useDocument } from "../document";
+import { isDirty, useDocument } from "../document";
 
 const PLANES = ["inference", "orchestration", "execution", "connectivity"] as const;
-const MAX = 4;
+/** Examples beside the open deployment: four variants fit the table. */
+const MAX_EXAMPLES = 3;
 
-type Props = { examples: ExampleSummary[]; current: string | null };
+/**
+ * `file` names the open deployment (`example:ID`, `project:NAME` or a path), `hash` is the hash
+ * of the text on screen, `text` the YAML the app holds (it wins over `file`).
+ */
+type Props = { examples: ExampleSummary[]; file: string; hash: string; text: string | null };
 
-export function Compare({ examples, current }: Props) {
+/** A variant's short label: an example's ID, a project's name, a file's name. */
+function shortName(file: string): string {
+  if (file.startsWith("example:")) return file.slice("example:".length);
+  if (file.startsWith("project:")) return file.slice("project:".length);
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+export function Compare({ examples, file, hash, text }: Props) {
   const { t, i18n } = useTranslation();
-  // The start screen's demo hands over its examples; they are compared at once.
-  const preset = useDocument()?.comparePreset ?? null;
-  const [chosen, setChosen] = useState<string[]>(preset ? preset.slice(0, MAX) : current ? [current] : []);
+  const docApi = useDocument();
+  // A bundled example open as it is bundled is compared by its ID, and is its own row in the
+  // list of examples; an edited one is the open deployment's text, like a file.
+  const openExample = file.startsWith("example:") && !isDirty(docApi?.doc ?? null) ? file.slice("example:".length) : null;
+  // The start screen's demo hands over its examples (the open one first); they are compared at once.
+  const preset = docApi?.comparePreset ?? null;
+  const [chosen, setChosen] = useState<string[]>(
+    preset ? preset.filter((id) => id !== openExample).slice(0, MAX_EXAMPLES) : [],
+  );
   const presetRun = useRef(false);
   const [seed, setSeed] = useState(String(DEFAULT_SEED));
   const [running, setRunning] = useState(false);
@@ -28,16 +48,22 @@ export function Compare({ examples, current }: Props) {
   const [error, setError] = useState<WireError | null>(null);
   const seedValue = /^\d{1,9}$/.test(seed) ? Number(seed) : null;
   const n = (v: number | null) => (v === null ? "—" : new Intl.NumberFormat(i18n.language).format(v));
-  const ready = chosen.length >= 2 && chosen.length <= MAX && seedValue !== null;
+  const ready = chosen.length >= 1 && chosen.length <= MAX_EXAMPLES && seedValue !== null;
 
   function toggle(id: string) {
-    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : c.length < MAX ? [...c, id] : c));
+    setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : c.length < MAX_EXAMPLES ? [...c, id] : c));
   }
 
   async function run() {
     if (!ready || seedValue === null) return;
     setRunning(true);
-    const r = await simulationIpc.compare(chosen, seedValue);
+    const r = await simulationIpc.compare({
+      file,
+      text: openExample ? null : text,
+      hash,
+      examples: chosen,
+      seed: seedValue,
+    });
     setRunning(false);
     if (r.ok) {
       setResult(r.value);
@@ -75,18 +101,31 @@ export function Compare({ examples, current }: Props) {
       </div>
       <fieldset className="compare-choice">
         <legend>{t("compare.choose")}</legend>
-        {examples.map((ex) => (
-          <label key={ex.id}>
-            <input
-              type="checkbox"
-              data-compare={ex.id}
-              checked={chosen.includes(ex.id)}
-              disabled={!chosen.includes(ex.id) && chosen.length >= MAX}
-              onChange={() => toggle(ex.id)}
-            />{" "}
-            {ex.id}
+        {openExample === null && (
+          <label>
+            <input type="checkbox" data-compare-open={file} checked disabled />{" "}
+            {t("compare.open", { name: shortName(file) })}
           </label>
-        ))}
+        )}
+        {examples.map((ex) =>
+          ex.id === openExample ? (
+            <label key={ex.id}>
+              <input type="checkbox" data-compare={ex.id} data-compare-open={file} checked disabled />{" "}
+              {t("compare.open", { name: ex.id })}
+            </label>
+          ) : (
+            <label key={ex.id}>
+              <input
+                type="checkbox"
+                data-compare={ex.id}
+                checked={chosen.includes(ex.id)}
+                disabled={!chosen.includes(ex.id) && chosen.length >= MAX_EXAMPLES}
+                onChange={() => toggle(ex.id)}
+              />{" "}
+              {ex.id}
+            </label>
+          ),
+        )}
       </fieldset>
       {error && (
         <p className="error-text" role="alert" data-testid="compare-error">
@@ -110,10 +149,11 @@ export function Compare({ examples, current }: Props) {
             </tr>
           </thead>
           <tbody>
-            {result.variants.map((v) => (
-              <tr key={v.file} data-variant={v.file}>
-                <th scope="row" title={v.name}>
-                  {v.file.replace(/^example:/, "")}
+            {result.variants.map((v, i) => (
+              // The open deployment is the first row; it may share an example's name when edited.
+              <tr key={i} data-variant={v.file} data-open={i === 0}>
+                <th scope="row" title={`${v.name}\n${v.file}`}>
+                  {i === 0 ? t("compare.open", { name: shortName(v.file) }) : shortName(v.file)}
                 </th>
                 {/* A plane with no component has no grade, as in `compare --json`. */}
                 {[...PLANES, "overall"].map((p) => {
@@ -127,8 +167,19 @@ export function Compare({ examples, current }: Props) {
                 <td data-testid="variant-violations" title={v.violatedRules.join("\n")}>
                   {n(v.violations)}
                 </td>
-                <td>{n(v.violatingFlows)}</td>
-                <td>{v.costPerMonth.length === 0 ? t("simulation.noCost") : v.costPerMonth.map((c) => `${n(c.amount)} ${c.currency}`).join(" · ")}</td>
+                <td data-testid="variant-violating-flows" data-value={v.violatingFlows}>
+                  {n(v.violatingFlows)}
+                </td>
+                <td data-testid="variant-cost">
+                  {v.costPerMonth.length === 0
+                    ? t("simulation.noCost")
+                    : v.costPerMonth.map((c, i) => (
+                        <span key={c.currency} data-currency={c.currency} data-amount={c.amount}>
+                          {i > 0 && " · "}
+                          {`${n(c.amount)} ${c.currency}`}
+                        </span>
+                      ))}
+                </td>
               </tr>
             ))}
           </tbody>

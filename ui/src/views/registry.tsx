@@ -59,10 +59,7 @@ export const DEPLOYMENT_TABS: DeploymentTab[] = [
     label: "tabs.compare",
     render: (c) =>
       c.examples && (
-        <Compare
-          examples={c.examples}
-          current={c.view.file.startsWith("example:") ? c.view.file.slice("example:".length) : null}
-        />
+<Compare examples={c.examples} file={c.view.file} hash={c.view.hash} text={c.text} />
       ),
   },
   { id: "export", label: "export.tab", render: (c) => <Export file={c.view.file} text={c.text} /> },
