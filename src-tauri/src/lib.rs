@@ -21,6 +21,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         deployment::deployment_examples,
         deployment::deployment_open_example,
         deployment::deployment_open_text,
+        deployment::deployment_new,
         catalog::catalog_search,
         commands::compose::compose_open,
         commands::compose::compose_apply,

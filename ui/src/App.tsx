@@ -81,6 +81,21 @@ export function App() {
     return true;
   }, []);
 
+  // A new deployment is held like an example: nothing to keep until it is edited, and its
+  // first Save is a Save as.
+  const newDeployment = useCallback(async () => {
+    const r = await deploymentIpc.newDeployment();
+    if (!r.ok) {
+      setFailure({ file: "", error: r.error });
+      return;
+    }
+    setView(r.value.view);
+    setDoc({ origin: { kind: "new" }, name: r.value.name, path: null, projectId: null, savedText: r.value.text, text: r.value.text });
+    setSelection(null);
+    setFailure(null);
+    setComparePreset(null);
+  }, []);
+
   const openProject = useCallback(async (id: number, name: string) => {
     const r = await historyIpc.openProject(id);
     if (!r.ok) {
@@ -179,7 +194,7 @@ export function App() {
       const text = given ?? doc?.text ?? null;
       if (!doc || text === null) return null;
       const suggested = doc.origin.kind === "file" ? doc.name : `${doc.name.replace(/\.ya?ml$/i, "")}.yaml`;
-      const r = await filesIpc.saveAsDialog(suggested, text, message ?? null);
+      const r = await filesIpc.saveAsDialog(suggested, text, message ?? null, doc.origin.kind === "file" ? null : doc.origin);
       if (!r.ok) return r.error;
       if (r.value) afterFileSave(r.value.file);
       return null;
@@ -233,7 +248,9 @@ export function App() {
         ? { kind: "example", id: w.origin.id }
         : w.origin.kind === "project"
           ? { kind: "project", id: String(w.origin.id) }
-          : { kind: "file", id: w.path ?? w.name },
+          : w.origin.kind === "new"
+            ? null
+            : { kind: "file", id: w.path ?? w.name },
     );
     setAutosaves((list) => list?.filter((x) => x.source !== a.source) ?? null);
     setFailure(null);
@@ -278,6 +295,7 @@ export function App() {
               onExample={(id) => void openExample(id)}
               onProject={(id, name) => void openProject(id, name)}
               onOpenFile={() => void openFile()}
+              onNew={() => void newDeployment()}
             />
             <main className="main" aria-live="polite">
               {failure && <OpenErrors failure={failure} onDismiss={() => setFailure(null)} />}
@@ -316,6 +334,7 @@ export function App() {
                   autosaves={autosaves}
                   onCompare={() => void compareOptions()}
                   onOpenFile={() => void openFile()}
+                  onNew={() => void newDeployment()}
                   onResume={(a) => void resume(a)}
                   onDiscard={(a) => void discard(a)}
                 />

@@ -49,5 +49,5 @@ export function isDirty(doc: Doc | null): boolean {
 
 /** The key of a document's autosave, as the Rust side builds it (for comparisons only). */
 export function originKey(o: Origin): string {
-  return o.kind === "file" ? `file#${o.handle}` : `${o.kind}:${o.id}`;
+  return o.kind === "file" ? `file#${o.handle}` : o.kind === "new" ? "new" : `${o.kind}:${o.id}`;
 }

@@ -110,3 +110,47 @@ pub fn text_view(name: &str, text: &str) -> Result<crate::view::PlaneView, ApiEr
 pub fn launch_view(path: Option<&str>) -> Result<Option<crate::view::PlaneView>, ApiError> {
     path.map(|p| load(p).map(|d| crate::view::PlaneView::from(&d))).transpose()
 }
+
+/// The name a new deployment goes by until it is saved, and the file name Save as suggests.
+pub const NEW_DEPLOYMENT_NAME: &str = "new-deployment.yaml";
+
+/// What a new deployment starts from: the user's organisation, its premises and its users,
+/// the default policies and a small workload. It passes `triplane check` as it is, so every
+/// tab works on it from the start, and the Compose tab adds the planes.
+pub const NEW_DEPLOYMENT_TEXT: &str = include_str!("new-deployment.yaml");
+
+/// A deployment started from [`NEW_DEPLOYMENT_TEXT`], for the app's "New deployment".
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NewDeployment {
+    pub name: String,
+    pub text: String,
+    pub view: crate::view::PlaneView,
+}
+
+/// A new deployment, resolved for the plane view.
+pub fn new_deployment() -> Result<NewDeployment, ApiError> {
+    Ok(NewDeployment {
+        name: NEW_DEPLOYMENT_NAME.to_owned(),
+        text: NEW_DEPLOYMENT_TEXT.to_owned(),
+        view: text_view(NEW_DEPLOYMENT_NAME, NEW_DEPLOYMENT_TEXT)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_deployment_passes_check_and_has_only_its_users() {
+        let d = load_text(NEW_DEPLOYMENT_NAME, NEW_DEPLOYMENT_TEXT)
+            .unwrap_or_else(|e| panic!("the new deployment must pass `triplane check`: {e:?}"));
+        let ids: Vec<&str> = d.components.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["users"], "a new deployment starts with its users only");
+        assert!(!d.policies.is_empty(), "it is checked against the default policies");
+
+        let new = new_deployment().unwrap();
+        assert_eq!(new.view.file, NEW_DEPLOYMENT_NAME);
+        assert_eq!(new.text, NEW_DEPLOYMENT_TEXT, "the text the app holds is the template's");
+    }
+}

@@ -59,9 +59,17 @@ pub struct SavedFile {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Origin {
-    File { handle: u32 },
-    Project { id: u32 },
-    Example { id: String },
+    File {
+        handle: u32,
+    },
+    Project {
+        id: u32,
+    },
+    Example {
+        id: String,
+    },
+    /// A new deployment not saved yet (`deployment::new_deployment`); saving it is a Save as.
+    New,
 }
 
 /// Unsaved work the app kept after a crash or a close without saving.
@@ -163,15 +171,23 @@ impl Files {
     }
 
     /// Writes `text` to `path` (picked by the user in a save dialog, who confirmed replacing
-    /// it), and hands out a handle for later saves.
+    /// it), and hands out a handle for later saves. `held` is where the work came from (an
+    /// example, a new deployment): its autosave goes once the text is on disk, as the file's
+    /// own does.
     pub fn save_as(
         &self,
         path: &Path,
         text: &str,
         message: Option<&str>,
+        held: Option<&Origin>,
     ) -> Result<SavedFile, ApiError> {
         let path = absolute(path)?;
-        self.write_and_record(&path, text, message, None)
+        let saved = self.write_and_record(&path, text, message, None)?;
+        if let (Some(origin), None) = (held, &saved.file.history_error) {
+            // As for the file's own autosave: a failure leaves a stale offer, never lost work.
+            let _ = self.discard_origin(origin);
+        }
+        Ok(saved)
     }
 
     fn write_and_record(
@@ -300,6 +316,8 @@ impl Files {
             (Origin::Project { id }, None, Some(id))
         } else if let Some(id) = source.strip_prefix("example:") {
             (Origin::Example { id: id.to_owned() }, None, None)
+        } else if source == NEW_SOURCE {
+            (Origin::New, None, None)
         } else {
             return Err(ApiError::runtime(format!("autosave key `{source}` is malformed")));
         };
@@ -321,6 +339,7 @@ impl Files {
                 deployment::example_text(id)?;
                 format!("example:{id}")
             }
+            Origin::New => NEW_SOURCE.to_owned(),
         })
     }
 
@@ -353,6 +372,9 @@ impl Files {
         })
     }
 }
+
+/// The autosave key of a new deployment: one at a time, like the app holds.
+const NEW_SOURCE: &str = "new";
 
 fn file_source(path: &Path) -> String {
     format!("file:{}", display(path))
@@ -663,7 +685,7 @@ mod tests {
 
         let err = e.files.save(opened.handle, &edited(), None).unwrap_err();
         assert!(err.message.contains("is read-only"), "{}", err.message);
-        let err = e.files.save_as(&path, &edited(), None).unwrap_err();
+        let err = e.files.save_as(&path, &edited(), None, None).unwrap_err();
         assert!(err.message.contains("is read-only"), "save as refuses too: {}", err.message);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), TEXT, "untouched");
     }
@@ -733,6 +755,25 @@ mod tests {
         later.save(handle, &back.text, None).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), edited());
         assert!(later.autosaves().unwrap().is_empty(), "the save dropped the autosave");
+    }
+
+    #[test]
+    fn a_new_deployment_is_autosaved_resumed_and_dropped_once_saved_as() {
+        let e = env();
+        let text = crate::deployment::NEW_DEPLOYMENT_TEXT;
+        e.files.autosave(&Origin::New, crate::deployment::NEW_DEPLOYMENT_NAME, text).unwrap();
+
+        let later = Files::new(e.files.db.clone());
+        let offers = later.autosaves().unwrap();
+        assert_eq!(offers.len(), 1, "the unsaved new deployment is offered back");
+        let back = later.resume(&offers[0].source).unwrap();
+        assert_eq!((back.origin.clone(), back.path.clone()), (Origin::New, None));
+        assert_eq!(back.text, text);
+
+        let path = e.dir.path().join("mine.yaml");
+        later.save_as(&path, &back.text, None, Some(&back.origin)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert!(later.autosaves().unwrap().is_empty(), "saved as a file, it is not offered again");
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Deployments: the bundled examples, and text the user opened.
+//! Deployments: the bundled examples, text the user opened, and a new deployment.
 
-use triplane_api::deployment::{self, ExampleSummary};
+use triplane_api::deployment::{self, ExampleSummary, NewDeployment};
 use triplane_api::view::{PlaneView, WireError};
 
 #[tauri::command]
@@ -21,4 +21,12 @@ pub fn deployment_open_example(id: String) -> Result<PlaneView, WireError> {
 #[specta::specta]
 pub fn deployment_open_text(name: String, text: String) -> Result<PlaneView, WireError> {
     Ok(deployment::text_view(&name, &text)?)
+}
+
+/// A new deployment (the user's organisation, premises and users), held by the app until it is
+/// saved as a file.
+#[tauri::command]
+#[specta::specta]
+pub fn deployment_new() -> Result<NewDeployment, WireError> {
+    Ok(deployment::new_deployment()?)
 }

@@ -33,6 +33,7 @@ pub async fn files_save(
 }
 
 /// Shows the save dialog with `suggested` as the file name; `null` when the user cancelled.
+/// `origin` is where the work came from; its autosave goes once the file is written.
 #[tauri::command]
 #[specta::specta]
 pub async fn files_save_as_dialog(
@@ -41,9 +42,10 @@ pub async fn files_save_as_dialog(
     suggested: String,
     text: String,
     message: Option<String>,
+    origin: Option<Origin>,
 ) -> Result<Option<SavedFile>, WireError> {
     dialog::pick_save(&app, &suggested)?
-        .map(|p| Ok(files.save_as(&p, &text, message.as_deref())?))
+        .map(|p| Ok(files.save_as(&p, &text, message.as_deref(), origin.as_ref())?))
         .transpose()
 }
 

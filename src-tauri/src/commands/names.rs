@@ -6,6 +6,7 @@ pub const COMMANDS: &[&str] = &[
     "deployment_examples",
     "deployment_open_example",
     "deployment_open_text",
+    "deployment_new",
     "catalog_search",
     "compose_open",
     "compose_apply",

@@ -33,7 +33,9 @@ export function FileBar({ autosave }: Props) {
       ? t("files.fromFile", { path: doc.path ?? doc.name })
       : doc.origin.kind === "project"
         ? t("files.fromProject", { name: doc.name })
-        : t("files.fromExample", { id: doc.name });
+        : doc.origin.kind === "new"
+          ? t("files.fromNew")
+          : t("files.fromExample", { id: doc.name });
 
   return (
     <section className="file-bar" aria-label={t("files.barLabel")} data-testid="file-bar" data-dirty={dirty} data-origin={doc.origin.kind} data-path={doc.path ?? ""}>
@@ -45,7 +47,7 @@ export function FileBar({ autosave }: Props) {
           <span className="file-state dirty" data-testid="unsaved">
             {t("files.unsaved")}
           </span>
-        ) : (
+        ) : doc.origin.kind === "new" ? null : (
           <span className="file-state">{t("files.clean")}</span>
         )}
         {"error" in (autosave ?? {}) ? (

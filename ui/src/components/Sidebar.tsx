@@ -20,9 +20,10 @@ type Props = {
   onProject: (id: number, name: string) => void;
   /** Shows the native open dialog (from the Rust side). */
   onOpenFile: () => void;
+  onNew: () => void;
 };
 
-export function Sidebar({ examples, examplesError, selection, projectsVersion, onExample, onProject, onOpenFile }: Props) {
+export function Sidebar({ examples, examplesError, selection, projectsVersion, onExample, onProject, onOpenFile, onNew }: Props) {
   const { t } = useTranslation();
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [projectsError, setProjectsError] = useState<WireError | null>(null);
@@ -50,6 +51,9 @@ export function Sidebar({ examples, examplesError, selection, projectsVersion, o
       <section className="open-file">
         <button type="button" className="secondary" data-testid="open-file" onClick={onOpenFile}>
           {t("sidebar.openFile")}
+        </button>
+        <button type="button" className="secondary" data-testid="new-deployment" onClick={onNew}>
+          {t("sidebar.newDeployment")}
         </button>
       </section>
 

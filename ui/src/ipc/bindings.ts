@@ -18,6 +18,11 @@ export const commands = {
 	 *  access of its own, and this command reads no file.
 	 */
 	deploymentOpenText: (name: string, text: string) => typedError<PlaneView_Serialize, WireError_Serialize>(__TAURI_INVOKE("deployment_open_text", { name, text })),
+	/**
+	 *  A new deployment (the user's organisation, premises and users), held by the app until it is
+	 *  saved as a file.
+	 */
+	deploymentNew: () => typedError<NewDeployment_Serialize, WireError_Serialize>(__TAURI_INVOKE("deployment_new")),
 	catalogSearch: (query: string | null) => typedError<CatalogEntry[], WireError_Serialize>(__TAURI_INVOKE("catalog_search", { query })),
 	/**
 	 *  The editor's starting point: `text` when the web side holds it, else the bundled text of
@@ -52,8 +57,11 @@ export const commands = {
 	 *  deleted, changed on disk or made read-only since it was read.
 	 */
 	filesSave: (handle: number, text: string, message: string | null) => typedError<SavedFile_Serialize, WireError_Serialize>(__TAURI_INVOKE("files_save", { handle, text, message })),
-	/**  Shows the save dialog with `suggested` as the file name; `null` when the user cancelled. */
-	filesSaveAsDialog: (suggested: string, text: string, message: string | null) => typedError<SavedFile_Serialize | null, WireError_Serialize>(__TAURI_INVOKE("files_save_as_dialog", { suggested, text, message })),
+	/**
+	 *  Shows the save dialog with `suggested` as the file name; `null` when the user cancelled.
+	 *  `origin` is where the work came from; its autosave goes once the file is written.
+	 */
+	filesSaveAsDialog: (suggested: string, text: string, message: string | null, origin: Origin | null) => typedError<SavedFile_Serialize | null, WireError_Serialize>(__TAURI_INVOKE("files_save_as_dialog", { suggested, text, message, origin })),
 	/**  The file named on the command line when it is a path (not `example:ID`), opened. */
 	filesLaunch: () => typedError<OpenedFile_Serialize | null, WireError_Serialize>(__TAURI_INVOKE("files_launch")),
 	/**  Keeps unsaved work of the open deployment (replacing its previous autosave). */
@@ -826,6 +834,23 @@ export type LoadForm =
 /**  One run per concurrency level 1, 2, 4, … up to `max`. */
 { kind: "sweep"; max: number };
 
+/**  A deployment started from [`NEW_DEPLOYMENT_TEXT`], for the app's "New deployment". */
+export type NewDeployment = NewDeployment_Serialize | NewDeployment_Deserialize;
+
+/**  A deployment started from [`NEW_DEPLOYMENT_TEXT`], for the app's "New deployment". */
+export type NewDeployment_Deserialize = {
+	name: string,
+	text: string,
+	view: PlaneView_Deserialize,
+};
+
+/**  A deployment started from [`NEW_DEPLOYMENT_TEXT`], for the app's "New deployment". */
+export type NewDeployment_Serialize = {
+	name: string,
+	text: string,
+	view: PlaneView_Serialize,
+};
+
 /**  A deployment file the user opened or saved, as the app receives it. */
 export type OpenedFile = OpenedFile_Serialize | OpenedFile_Deserialize;
 
@@ -870,7 +895,9 @@ export type OpenedFile_Serialize = {
 };
 
 /**  Where a deployment the app holds came from: the key of its autosave. */
-export type Origin = { kind: "file"; handle: number } | { kind: "project"; id: number } | { kind: "example"; id: string };
+export type Origin = { kind: "file"; handle: number } | { kind: "project"; id: number } | { kind: "example"; id: string } | 
+/**  A new deployment not saved yet (`deployment::new_deployment`); saving it is a Save as. */
+{ kind: "new" };
 
 /**  How many requests ended one way. */
 export type OutcomeCount = {

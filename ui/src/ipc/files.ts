@@ -29,9 +29,17 @@ export function save(handle: number, text: string, message: string | null): Prom
   return outcome(commands.filesSave(handle, text, message));
 }
 
-/** The native save dialog; `null` when the user cancelled. */
-export function saveAsDialog(suggested: string, text: string, message: string | null): Promise<Outcome<SavedFile | null>> {
-  return outcome(commands.filesSaveAsDialog(suggested, text, message));
+/**
+ * The native save dialog; `null` when the user cancelled. `origin` is where the work came from
+ * (an example, a new deployment): its autosave goes once the file is written.
+ */
+export function saveAsDialog(
+  suggested: string,
+  text: string,
+  message: string | null,
+  origin: Origin | null,
+): Promise<Outcome<SavedFile | null>> {
+  return outcome(commands.filesSaveAsDialog(suggested, text, message, origin));
 }
 
 /** The file named on the command line, when it is a path. */

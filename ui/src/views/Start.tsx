@@ -1,5 +1,6 @@
 // The start screen, shown while no deployment is open: the demo ("compare the options": four
-// bundled examples side by side in one click), opening a file, and unsaved work kept by an
+// bundled examples side by side in one click), opening a file, starting a new deployment, and
+// unsaved work kept by an
 // earlier session that ended without saving (a crash, a kill), to take back or discard.
 import { useTranslation } from "react-i18next";
 
@@ -17,11 +18,12 @@ type Props = {
   autosaves: AutosaveView[] | null;
   onCompare: () => void;
   onOpenFile: () => void;
+  onNew: () => void;
   onResume: (a: AutosaveView) => void;
   onDiscard: (a: AutosaveView) => void;
 };
 
-export function Start({ examples, autosaves, onCompare, onOpenFile, onResume, onDiscard }: Props) {
+export function Start({ examples, autosaves, onCompare, onOpenFile, onNew, onResume, onDiscard }: Props) {
   const { t, i18n } = useTranslation();
   const ready = examples !== null && DEMO_EXAMPLES.every((id) => examples.some((e) => e.id === id));
   const when = (ms: number) =>
@@ -72,6 +74,13 @@ export function Start({ examples, autosaves, onCompare, onOpenFile, onResume, on
           <p>{t("start.openBody")}</p>
           <button type="button" className="secondary" data-testid="start-open-file" onClick={onOpenFile}>
             {t("start.open")}
+          </button>
+        </div>
+        <div className="start-card">
+          <h3>{t("start.newTitle")}</h3>
+          <p>{t("start.newBody")}</p>
+          <button type="button" className="secondary" data-testid="start-new-deployment" onClick={onNew}>
+            {t("start.new")}
           </button>
         </div>
       </div>
