@@ -52,6 +52,82 @@ pub struct QualityRequest {
     pub db: Option<PathBuf>,
 }
 
+/// Samples per case when none is given, on both faces.
+pub const DEFAULT_SAMPLES: u32 = 1;
+/// Per-request deadline in seconds when none is given, on both faces.
+pub const DEFAULT_TIMEOUT_S: f64 = 120.0;
+
+/// A quality run as a face received it (the CLI's flags, the app's form), before it is
+/// checked: [`QualityChoices::request`] turns it into the one [`QualityRequest`] both run.
+#[derive(Debug, Clone)]
+pub struct QualityChoices {
+    /// A built-in suite name or a suite file.
+    pub suite: String,
+    pub model: ModelChoice,
+    pub judge: Option<ModelChoice>,
+    pub samples: u32,
+    pub use_cache: bool,
+    /// Per-request deadline in seconds.
+    pub timeout_s: f64,
+    /// Only these case ids (all when empty); blank entries are dropped.
+    pub cases: Vec<String>,
+    pub db: Option<PathBuf>,
+}
+
+fn checked_text(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::usage(format!("`{field}` is empty")));
+    }
+    Ok(v.to_owned())
+}
+
+fn checked_model(prefix: &str, m: ModelChoice) -> Result<ModelChoice, ApiError> {
+    let endpoint = checked_text(&format!("{prefix}endpoint"), &m.endpoint)?;
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(ApiError::usage(format!(
+            "`{prefix}endpoint` must start with http:// or https://, got `{endpoint}`"
+        )));
+    }
+    let blank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(ModelChoice {
+        endpoint,
+        api: m.api,
+        model: checked_text(&format!("{prefix}model"), &m.model)?,
+        candidate: blank(m.candidate),
+        api_key_env: blank(m.api_key_env),
+        api_key_name: blank(m.api_key_name),
+    })
+}
+
+impl QualityChoices {
+    /// The request to run; every refusal names the field at fault.
+    pub fn request(self) -> Result<QualityRequest, ApiError> {
+        let timeout = Duration::try_from_secs_f64(self.timeout_s)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| ApiError::usage("`timeout` must be a positive number of seconds"))?;
+        if self.samples == 0 {
+            return Err(ApiError::usage("`samples` must be at least 1"));
+        }
+        Ok(QualityRequest {
+            suite: checked_text("suite", &self.suite)?,
+            model: checked_model("", self.model)?,
+            judge: self.judge.map(|j| checked_model("judge ", j)).transpose()?,
+            samples: self.samples,
+            use_cache: self.use_cache,
+            timeout,
+            cases: self
+                .cases
+                .iter()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            db: self.db,
+        })
+    }
+}
+
 /// What `run` returns: the stored run's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct QualityReport {
@@ -84,6 +160,7 @@ impl From<QualityError> for ApiError {
             QualityError::Store(s) => s.into(),
             QualityError::NoJudge { .. }
             | QualityError::NoSamples
+            | QualityError::UnknownCase { .. }
             | QualityError::NotQuality { .. } => ApiError::usage(e.to_string()),
             other => ApiError::runtime(error_chain(&other)),
         }
@@ -154,6 +231,16 @@ pub async fn run(
 pub fn show(db: Option<&Path>, run_id: i64) -> Result<QualitySummary, ApiError> {
     let store = open_store(db)?;
     Ok(qrun::summarize(&store, run_id)?)
+}
+
+/// The stored verdicts of a quality run, by case then sample.
+pub fn verdicts(
+    db: Option<&Path>,
+    run_id: i64,
+) -> Result<Vec<triplane_store::QualityVerdict>, ApiError> {
+    let store = open_store(db)?;
+    qrun::settings_of(&store, run_id)?;
+    Ok(store.quality_verdicts(run_id)?)
 }
 
 /// One sample whose re-grade differs from its stored verdict.
@@ -303,67 +390,291 @@ pub fn classifier_rates(
     }))
 }
 
-/// Writes the comparison's charts into `dir`: pass rate per suite per candidate, the
-/// confusion matrix of each classification run, and quality against latency against cost
-/// (for runs whose candidate has a latency run). `prices` are per million output tokens.
-pub fn write_charts(
+/// A chart of a comparison: its file stem (`pass-rate`, `confusion-RUN`, `tradeoff`) and SVG.
+#[derive(Debug, Clone)]
+pub struct QualityChart {
+    pub name: String,
+    pub svg: String,
+}
+
+fn shown_name(s: &QualitySummary) -> String {
+    s.candidate.clone().unwrap_or_else(|| s.model.clone())
+}
+
+/// The points of the quality × latency × cost chart: one per run whose candidate has a
+/// latency run, priced from `prices` (per million output tokens) when its candidate is named.
+pub fn trade_offs(
     c: &Comparison,
     prices: &[(String, f64)],
-    dir: &Path,
-) -> Result<Vec<PathBuf>, ApiError> {
-    use triplane_report::quality::{confusion_svg, pass_rate_svg, tradeoff_svg, PassBar, TradeOff};
-
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ApiError::runtime(format!("cannot create `{}`: {e}", dir.display())))?;
-    let name = |s: &QualitySummary| s.candidate.clone().unwrap_or_else(|| s.model.clone());
-    let mut files = Vec::new();
-    let mut write = |file: String, svg: String| -> Result<(), ApiError> {
-        let path = dir.join(file);
-        std::fs::write(&path, svg)
-            .map_err(|e| ApiError::runtime(format!("cannot write `{}`: {e}", path.display())))?;
-        files.push(path);
-        Ok(())
-    };
-
-    let bars: Vec<PassBar> = c
-        .runs
-        .iter()
-        .map(|r| PassBar {
-            suite: r.summary.suite.clone(),
-            candidate: name(&r.summary),
-            rate: r.summary.pass_rate.rate,
-            low: r.summary.pass_rate.low,
-            high: r.summary.pass_rate.high,
-        })
-        .collect();
-    write("pass-rate.svg".into(), pass_rate_svg(&bars, "Pass rate per suite (95 % CI)"))?;
-
-    for r in &c.runs {
-        if let Some(m) = &r.summary.confusion {
-            let title =
-                format!("Confusion matrix, run {} ({})", r.summary.run_id, name(&r.summary));
-            write(
-                format!("confusion-{}.svg", r.summary.run_id),
-                confusion_svg(&m.labels, &m.counts, OFF_LABEL, &title),
-            )?;
-        }
-    }
-
-    let points: Vec<TradeOff> = c
-        .runs
+) -> Vec<triplane_report::quality::TradeOff> {
+    c.runs
         .iter()
         .filter_map(|r| {
-            let candidate = name(&r.summary);
-            Some(TradeOff {
+            let candidate = shown_name(&r.summary);
+            Some(triplane_report::quality::TradeOff {
                 cost: prices.iter().find(|(n, _)| *n == candidate).map(|(_, p)| *p),
                 candidate,
                 quality: r.summary.pass_rate.rate,
                 latency_ms: r.latency_p50_ms?,
             })
         })
+        .collect()
+}
+
+/// The comparison's charts, as `bench compare --charts` writes them: pass rate per suite per
+/// candidate, the confusion matrix of each classification run, and quality against latency
+/// against cost (when a run's candidate has a latency run).
+pub fn charts(c: &Comparison, prices: &[(String, f64)]) -> Vec<QualityChart> {
+    use triplane_report::quality::{confusion_svg, pass_rate_svg, tradeoff_svg, PassBar};
+
+    let mut out = Vec::new();
+    let bars: Vec<PassBar> = c
+        .runs
+        .iter()
+        .map(|r| PassBar {
+            suite: r.summary.suite.clone(),
+            candidate: shown_name(&r.summary),
+            rate: r.summary.pass_rate.rate,
+            low: r.summary.pass_rate.low,
+            high: r.summary.pass_rate.high,
+        })
         .collect();
+    out.push(QualityChart {
+        name: "pass-rate".into(),
+        svg: pass_rate_svg(&bars, "Pass rate per suite (95 % CI)"),
+    });
+
+    for r in &c.runs {
+        if let Some(m) = &r.summary.confusion {
+            let title =
+                format!("Confusion matrix, run {} ({})", r.summary.run_id, shown_name(&r.summary));
+            out.push(QualityChart {
+                name: format!("confusion-{}", r.summary.run_id),
+                svg: confusion_svg(&m.labels, &m.counts, OFF_LABEL, &title),
+            });
+        }
+    }
+
+    let points = trade_offs(c, prices);
     if !points.is_empty() {
-        write("tradeoff.svg".into(), tradeoff_svg(&points, "Quality, latency and cost"))?;
+        out.push(QualityChart {
+            name: "tradeoff".into(),
+            svg: tradeoff_svg(&points, "Quality, latency and cost"),
+        });
+    }
+    out
+}
+
+/// Writes [`charts`] into `dir`, one `NAME.svg` each.
+pub fn write_charts(
+    c: &Comparison,
+    prices: &[(String, f64)],
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ApiError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ApiError::runtime(format!("cannot create `{}`: {e}", dir.display())))?;
+    let mut files = Vec::new();
+    for chart in charts(c, prices) {
+        let path = dir.join(format!("{}.svg", chart.name));
+        std::fs::write(&path, chart.svg)
+            .map_err(|e| ApiError::runtime(format!("cannot write `{}`: {e}", path.display())))?;
+        files.push(path);
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::sync::mpsc;
+
+    const SUITE: &str = "suite: 1\nid: cut\ntitle: Cut\ntask: classification\nlanguages: [en]\n\
+        authors: [me]\nlicence: MIT\nsource: test\nlabels: [public, internal]\ncases:\n\
+        - {id: a, language: en, prompt: one, expect: [{label: public}]}\n\
+        - {id: b, language: en, prompt: two, expect: [{label: internal}]}\n\
+        - {id: c, language: en, prompt: three, expect: [{label: public}]}\n\
+        - {id: d, language: en, prompt: four, expect: [{label: public}]}\n";
+
+    const JUDGED: &str = "suite: 1\nid: judged\ntitle: Judged\ntask: answers\nlanguages: [en]\n\
+        authors: [me]\nlicence: MIT\nsource: test\ncases:\n\
+        - {id: a, language: en, prompt: hi, expect: [{judge: {rubric: says hi}}]}\n";
+
+    /// A chat completions server that answers its first `answered` requests with `public`, then
+    /// holds every later one unanswered and says so on the returned channel.
+    async fn server(answered: usize) -> (String, mpsc::UnboundedReceiver<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let (held_tx, held) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut seen = 0;
+            let mut holding = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // The whole request: headers, then `content-length` bytes of body.
+                loop {
+                    let n = socket.read(&mut chunk).await.unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if buf.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                seen += 1;
+                if seen > answered {
+                    holding.push(socket);
+                    let _ = held_tx.send(());
+                    continue;
+                }
+                let body = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":"public"},"finish_reason":"stop"}]}"#;
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        (url, held)
+    }
+
+    fn model(url: &str) -> ModelChoice {
+        ModelChoice {
+            endpoint: url.to_owned(),
+            api: Api::Openai,
+            model: "m".into(),
+            candidate: Some("cut".into()),
+            api_key_env: None,
+            api_key_name: None,
+        }
+    }
+
+    /// Runs `suite` against `url`, cancelling once the server holds a request; returns the run.
+    async fn cancelled_run(
+        dir: &Path,
+        suite: &str,
+        url: &str,
+        judged: bool,
+        mut held: mpsc::UnboundedReceiver<()>,
+    ) -> i64 {
+        let file = dir.join("suite.yaml");
+        std::fs::write(&file, suite).unwrap();
+        let req = QualityChoices {
+            suite: file.display().to_string(),
+            model: model(url),
+            judge: judged.then(|| model(url)),
+            samples: 1,
+            use_cache: false,
+            timeout_s: DEFAULT_TIMEOUT_S,
+            cases: Vec::new(),
+            db: Some(dir.join("q.db")),
+        }
+        .request()
+        .unwrap();
+        let cancel = CancellationToken::new();
+        // Polled together in this task: a run's future is not `Send` (it holds the store).
+        let cut = async {
+            held.recv().await.expect("the server holds a request in flight");
+            cancel.cancel();
+        };
+        let (report, ()) = tokio::join!(super::run(&req, cancel.clone(), &|_| {}), cut);
+        report.unwrap().summary.run_id
+    }
+
+    #[tokio::test]
+    async fn a_cancel_cutting_a_request_stores_no_sample_and_regrades_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("q.db");
+        let (url, held) = server(2).await;
+        let run_id = cancelled_run(dir.path(), SUITE, &url, false, held).await;
+
+        let summary = show(Some(&db), run_id).unwrap();
+        assert_eq!(summary.status, "cancelled", "a cut run is stored as cancelled");
+        let stored = verdicts(Some(&db), run_id).unwrap();
+        let cases: Vec<&str> = stored.iter().map(|v| v.case_id.as_str()).collect();
+        assert_eq!(cases, ["a", "b"], "only the two answered cases have a verdict");
+        assert_eq!(
+            (summary.pass_rate.passes, summary.pass_rate.n),
+            (1, 2),
+            "`public` is right for a, wrong for b; the cut case counts nowhere"
+        );
+        let store = Store::open(&db).unwrap();
+        assert_eq!(
+            store.quality_answers(run_id).unwrap().len(),
+            2,
+            "the request the cancel cut left no answer row"
+        );
+
+        let again = regrade(Some(&db), run_id).unwrap();
+        assert_eq!(again.samples, 2);
+        assert!(again.differences.is_empty(), "re-grading differs: {:?}", again.differences);
+    }
+
+    #[tokio::test]
+    async fn a_judged_case_whose_judge_was_cut_has_no_verdict_stored_or_regraded() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("q.db");
+        // The candidate's request is answered; the judge's is held until the cancel.
+        let (url, held) = server(1).await;
+        let run_id = cancelled_run(dir.path(), JUDGED, &url, true, held).await;
+
+        assert_eq!(show(Some(&db), run_id).unwrap().status, "cancelled");
+        assert!(verdicts(Some(&db), run_id).unwrap().is_empty(), "the sample was never graded");
+        let store = Store::open(&db).unwrap();
+        let answers = store.quality_answers(run_id).unwrap();
+        assert_eq!(answers.len(), 1, "the candidate's answer stays stored, the judge left none");
+        let again = regrade(Some(&db), run_id).unwrap();
+        assert_eq!(again.samples, 0, "re-grading skips the case its judge never answered");
+        assert!(again.differences.is_empty(), "{:?}", again.differences);
+    }
+
+    #[test]
+    fn choices_take_trimmed_values_and_refusals_name_their_field() {
+        let ok = QualityChoices {
+            suite: " classification ".into(),
+            model: ModelChoice { candidate: Some(" ".into()), ..model(" http://127.0.0.1:9/v1 ") },
+            judge: None,
+            samples: DEFAULT_SAMPLES,
+            use_cache: false,
+            timeout_s: DEFAULT_TIMEOUT_S,
+            cases: vec![" c-001 ".into(), "".into()],
+            db: None,
+        };
+        let r = ok.clone().request().unwrap();
+        assert_eq!(
+            (r.suite.as_str(), r.model.endpoint.as_str()),
+            ("classification", "http://127.0.0.1:9/v1")
+        );
+        assert_eq!(r.model.candidate, None, "a blank candidate is no candidate");
+        assert_eq!(r.cases, ["c-001"]);
+        assert_eq!(r.timeout, Duration::from_secs(120));
+
+        let refused = |c: QualityChoices, field: &str| {
+            let e = c.request().unwrap_err();
+            assert_eq!(e.code, ErrorCode::Usage);
+            assert!(e.message.contains(field), "`{}` should name {field}", e.message);
+        };
+        refused(QualityChoices { samples: 0, ..ok.clone() }, "`samples`");
+        refused(QualityChoices { timeout_s: 0.0, ..ok.clone() }, "`timeout`");
+        refused(QualityChoices { suite: " ".into(), ..ok.clone() }, "`suite`");
+        refused(QualityChoices { model: model("localhost:8080"), ..ok.clone() }, "`endpoint`");
+        refused(
+            QualityChoices {
+                judge: Some(ModelChoice { model: "".into(), ..model("http://j") }),
+                ..ok
+            },
+            "`judge model`",
+        );
+    }
 }

@@ -3,12 +3,11 @@
 
 use std::fmt::Write;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 use triplane_api::bench::Api;
 use triplane_api::quality::{
-    self, Comparison, ModelChoice, Progress, QualityRequest, QualitySummary, Regrade,
+    self, Comparison, ModelChoice, Progress, QualityChoices, QualitySummary, Regrade,
 };
 use triplane_api::ApiError;
 
@@ -33,7 +32,7 @@ pub struct QualityArgs {
     #[arg(long)]
     candidate: Option<String>,
     /// Samples per case (k); pass^k is reported for k = 1..K.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = quality::DEFAULT_SAMPLES)]
     samples: u32,
     /// Reuse stored answers to identical requests instead of sending them again.
     #[arg(long)]
@@ -42,7 +41,7 @@ pub struct QualityArgs {
     #[arg(long = "case")]
     cases: Vec<String>,
     /// Per-request deadline in seconds.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = quality::DEFAULT_TIMEOUT_S)]
     timeout: f64,
     /// Environment variable holding the API key (the key itself is never stored).
     #[arg(long, conflicts_with = "api_key")]
@@ -114,10 +113,6 @@ fn parse_price(s: &str) -> Result<(String, f64), String> {
 }
 
 pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
-    let timeout = Duration::try_from_secs_f64(a.timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| ApiError::usage("`--timeout` must be a positive number of seconds"))?;
     let judge = match (a.judge_endpoint, a.judge_api, a.judge_model) {
         (Some(endpoint), Some(api), Some(model)) => Some(ModelChoice {
             endpoint,
@@ -129,7 +124,7 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
         }),
         _ => None,
     };
-    let req = QualityRequest {
+    let req = QualityChoices {
         suite: a.suite,
         model: ModelChoice {
             endpoint: a.endpoint,
@@ -142,10 +137,11 @@ pub fn quality(a: QualityArgs) -> Result<u8, ApiError> {
         judge,
         samples: a.samples,
         use_cache: a.cache,
-        timeout,
+        timeout_s: a.timeout,
         cases: a.cases,
         db: a.db,
-    };
+    }
+    .request()?;
 
     let report = output::with_progress(&req.suite.clone(), |cancel, bar| async move {
         quality::run(&req, cancel, &move |p: &Progress| {

@@ -195,7 +195,7 @@ pub async fn run_suite(
                 break 'cases;
             }
             let body = client::request_body(target, &case.messages, &case.tools, &case.sampling);
-            let stored = ask(
+            let Some(stored) = ask(
                 &http,
                 target,
                 &body,
@@ -206,7 +206,12 @@ pub async fn run_suite(
                 (store, run_id),
                 cancel,
             )
-            .await?;
+            .await?
+            else {
+                // Cut by the cancel: the model was not wrong, so this is no sample at all.
+                status = RunStatus::Cancelled;
+                break 'cases;
+            };
             let answer = answer_of(target.api, &stored);
 
             let judged = match (judge, case.checks.iter().find_map(judge_rubric), &answer) {
@@ -224,6 +229,12 @@ pub async fn run_suite(
                         cancel,
                     )
                     .await?;
+                    let Some(js) = js else {
+                        // The candidate's answer stays stored; the sample has no verdict, and
+                        // re-grading skips a judged case whose judge never answered.
+                        status = RunStatus::Cancelled;
+                        break 'cases;
+                    };
                     Some(answer_of(j.api, &js))
                 }
                 _ => None,
@@ -267,7 +278,8 @@ fn judge_body(
     client::request_body(judge, &messages, &[], &sampling)
 }
 
-/// Sends (or takes from the cache) one request and stores what came back.
+/// Sends (or takes from the cache) one request and stores what came back; `None`, with
+/// nothing stored, when the cancel cut the request before an answer came.
 #[allow(clippy::too_many_arguments)]
 async fn ask(
     http: &reqwest::Client,
@@ -279,7 +291,7 @@ async fn ask(
     options: &RunOptions,
     (store, run_id): (&Store, i64),
     cancel: &CancellationToken,
-) -> Result<QualityAnswer, QualityError> {
+) -> Result<Option<QualityAnswer>, QualityError> {
     let hash = client::request_hash(target, body, sample);
     let cached = if options.use_cache { store.cached_quality_answer(&hash)? } else { None };
     let (reply, from_cache) = match cached {
@@ -290,7 +302,7 @@ async fn ask(
         None => {
             let reply = tokio::select! {
                 r = client::send(http, target, body, options.timeout) => r,
-                _ = cancel.cancelled() => Reply { status: None, body: None, error: Some("cancelled".into()), elapsed: Duration::ZERO },
+                _ = cancel.cancelled() => return Ok(None),
             };
             (reply, false)
         }
@@ -308,7 +320,7 @@ async fn ask(
         from_cache,
     };
     store.put_quality_answer(run_id, &row)?;
-    Ok(row)
+    Ok(Some(row))
 }
 
 /// The parsed answer of a stored row, or why there is none.
@@ -374,6 +386,10 @@ pub fn regrade(store: &Store, run_id: i64) -> Result<Vec<Graded>, QualityError> 
                 continue;
             };
             let answer = answer_of(api, cand);
+            if answer.is_ok() && judge_row.is_none() && judge_api.is_some() && case.needs_judge() {
+                // A cancel cut the judge's request: the sample was never graded.
+                continue;
+            }
             let judged: Option<JudgeAnswer> = match (judge_row, judge_api) {
                 (Some(j), Some(japi)) => Some(answer_of(japi, j)),
                 _ => None,
