@@ -51,6 +51,14 @@ async fn one(server: &FaultServer, model: &str, timeout: Duration) -> RequestRec
     result.records.into_iter().next().unwrap()
 }
 
+/// The fault server kept to the time it was asked for: never early (a server ignoring its
+/// parameters sends everything at once), and not wildly late (a unit mix-up would be 1000x).
+/// How late a timer fires depends on the machine's load (27 ms seen with builds on both
+/// cores), which is why the client is judged against what the server did, not against this.
+fn paced(measured_ms: f64, asked_ms: f64) -> bool {
+    measured_ms > asked_ms - 1.0 && measured_ms < 2.0 * asked_ms + 50.0
+}
+
 async fn bounded<F: std::future::Future>(f: F) -> F::Output {
     tokio::time::timeout(HARD_LIMIT, f).await.expect("the test hung past its hard limit")
 }
@@ -76,12 +84,24 @@ async fn ok_stream_timings_match_the_servers_record() {
             (client_ttft - server_ttft).abs() < TOLERANCE_MS,
             "client TTFT {client_ttft:.3} ms vs server {server_ttft:.3} ms"
         );
-        assert!((server_ttft - 60.0).abs() < TOLERANCE_MS, "server paced TTFT {server_ttft}");
+        // The server's own pacing is the ground truth, not the thing under test: on a loaded
+        // machine its timer fires late (67 ms for 60 seen), never early. The client is held to
+        // 5 ms of whatever the server really did, above.
+        assert!(paced(server_ttft, 60.0), "server paced TTFT {server_ttft}");
         let server_gaps: Vec<f64> =
             a.token_writes_ns.windows(2).map(|w| (w[1] - w[0]) as f64 / 1e6).collect();
         for (c, s) in m.itl_chunks_ms.iter().zip(&server_gaps) {
             assert!((c - s).abs() < TOLERANCE_MS, "gap client {c:.3} vs server {s:.3}");
-            assert!((s - 15.0).abs() < TOLERANCE_MS, "server paced gap {s:.3}");
+        }
+        // The server writes token i at ttft + i * itl from the request's start (an absolute
+        // schedule), so a late write shortens the next gap: pacing is checked on the offsets.
+        for (i, w) in a.token_writes_ns.iter().enumerate() {
+            let offset = (w - a.arrived_ns) as f64 / 1e6;
+            let asked = 60.0 + 15.0 * i as f64;
+            assert!(
+                paced(offset, asked),
+                "server wrote token {i} at {offset:.3} ms, asked {asked}"
+            );
         }
     })
     .await;
