@@ -1,10 +1,13 @@
-//! The app's Benchmarks page over [`crate::bench`] and [`crate::quality`]: the run form as the
-//! web side sends it, one latency run at a time with a cancel handle, and stored runs as wire
-//! types (figures with their formulas, the charts the CLI draws).
+//! The app's Benchmarks page over [`crate::bench`] and [`crate::quality`]: the run forms as the
+//! web side sends them, one benchmark (latency or quality) at a time with a cancel handle, and
+//! stored runs and comparisons as wire types (figures with their formulas, the charts the CLI
+//! draws).
 //!
-//! Nothing here measures or computes a figure: the form becomes the same [`LatencyRequest`] the
-//! CLI builds, and a stored run is read back through [`crate::bench::show`] and
-//! [`crate::quality::show`], so the page and `triplane bench show --json` cannot disagree.
+//! Nothing here measures or computes a figure: the latency form becomes the same
+//! [`LatencyRequest`] the CLI builds, the quality form goes through the
+//! [`crate::quality::QualityChoices`] the CLI's flags go through, and a stored run is read back
+//! through [`crate::bench::show`], [`crate::quality::show`] and [`crate::quality::compare`], so
+//! the page and `triplane bench show|compare --json` cannot disagree.
 //!
 //! Field names are camelCase, as TypeScript reads them. Run ids cross as `u32` and times as
 //! `f64` milliseconds since the Unix epoch: the bindings generator refuses 64-bit integers,
@@ -225,6 +228,50 @@ pub struct ClassRateView {
     pub false_positive_rate: f64,
 }
 
+/// A classification run's confusion matrix: `counts[i][j]` samples expected `labels[i]` were
+/// answered `columns[j]`; the last column is answers naming no label.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConfusionView {
+    pub labels: Vec<String>,
+    pub columns: Vec<String>,
+    pub counts: Vec<Vec<u32>>,
+}
+
+/// The router's two rates over the suite's label order (`docs/suites.md`, "Router rates").
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct RouterRatesView {
+    pub false_negative_rate: f64,
+    pub false_positive_rate: f64,
+}
+
+/// pass^k: the chance that `k` samples of a case all pass, averaged over cases.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PassHatKView {
+    pub k: u32,
+    pub value: f64,
+}
+
+/// One stored sample's verdict, and why it failed when it did.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VerdictView {
+    pub case_id: String,
+    pub sample: u32,
+    pub pass: bool,
+    pub expected_label: Option<String>,
+    pub predicted_label: Option<String>,
+    /// The request's error, or the reasons of the failed expectations, as the grader wrote
+    /// them (English).
+    pub reason: Option<String>,
+}
+
 /// A quality or classification run's figures, computed from its stored verdicts.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -234,10 +281,16 @@ pub struct QualityFiguresView {
     pub task: String,
     pub samples: u32,
     pub pass_rate: PassRateView,
+    /// Cases with at least one verdict.
     pub cases: u32,
+    pub pass_hat_k: Vec<PassHatKView>,
     pub class_rates: Vec<ClassRateView>,
-    /// The confusion matrix of a classification run.
+    pub router_rates: Option<RouterRatesView>,
+    pub confusion: Option<ConfusionView>,
+    /// The confusion matrix of a classification run, drawn.
     pub confusion_svg: Option<String>,
+    /// Every stored verdict, by case then sample.
+    pub verdicts: Vec<VerdictView>,
 }
 
 /// A stored run with its figures and charts.
@@ -257,7 +310,8 @@ pub struct RunView {
     pub charts: Vec<ChartView>,
 }
 
-/// The one latency run the app may have going, and the handle that cancels it.
+/// The one benchmark (latency or quality) the app may have going, and the handle that cancels
+/// it.
 #[derive(Debug, Default)]
 pub struct RunControl {
     current: Mutex<Option<CancellationToken>>,
@@ -313,6 +367,21 @@ fn optional(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
+fn api_of(field: &str, value: &str) -> Result<Api, ApiError> {
+    Api::parse(value.trim()).ok_or_else(|| {
+        ApiError::usage(format!("`{field}` is `{value}`; expected openai, anthropic or ollama"))
+    })
+}
+
+/// The key's variable and keychain entry names, as `--api-key-env` and `--api-key` give them.
+fn key_names(key: &KeySource) -> Result<(Option<String>, Option<String>), ApiError> {
+    Ok(match key {
+        KeySource::None => (None, None),
+        KeySource::Keychain { name } => (None, Some(text("key name", name)?)),
+        KeySource::Env { variable } => (Some(text("key variable", variable)?), None),
+    })
+}
+
 /// The form as the request the CLI would build from the same choices; every refusal names the
 /// field at fault.
 pub fn request_of(form: &LatencyForm, db: Option<&Path>) -> Result<LatencyRequest, ApiError> {
@@ -322,9 +391,7 @@ pub fn request_of(form: &LatencyForm, db: Option<&Path>) -> Result<LatencyReques
             "`endpoint` must start with http:// or https://, got `{endpoint}`"
         )));
     }
-    let api = Api::parse(form.api.trim()).ok_or_else(|| {
-        ApiError::usage(format!("`api` is `{}`; expected openai, anthropic or ollama", form.api))
-    })?;
+    let api = api_of("api", &form.api)?;
     let model = text("model", &form.model)?;
 
     let load = match form.load {
@@ -357,11 +424,7 @@ pub fn request_of(form: &LatencyForm, db: Option<&Path>) -> Result<LatencyReques
             })?)
         }
     };
-    let (api_key_env, api_key_name) = match &form.key {
-        KeySource::None => (None, None),
-        KeySource::Keychain { name } => (None, Some(text("key name", name)?)),
-        KeySource::Env { variable } => (Some(text("key variable", variable)?), None),
-    };
+    let (api_key_env, api_key_name) = key_names(&form.key)?;
 
     Ok(LatencyRequest {
         endpoint,
@@ -505,8 +568,37 @@ fn figures(s: &bench::Summary) -> LatencyFiguresView {
     }
 }
 
+fn verdict_view(v: triplane_store::QualityVerdict) -> VerdictView {
+    let detail: Option<triplane_quality::grade::Verdict> =
+        serde_json::from_str(&v.detail_json).ok();
+    let reason = detail.and_then(|d| {
+        d.error.or_else(|| {
+            let failed: Vec<String> = d
+                .checks
+                .iter()
+                .filter(|c| !c.pass)
+                .map(|c| format!("{}: {}", c.grader, c.reason))
+                .collect();
+            (!failed.is_empty()).then(|| failed.join("; "))
+        })
+    });
+    VerdictView {
+        case_id: v.case_id,
+        sample: v.sample,
+        pass: v.pass,
+        expected_label: v.expected_label,
+        predicted_label: v.predicted_label,
+        reason,
+    }
+}
+
+fn pass_rate_view(r: &triplane_quality::stats::Rate) -> PassRateView {
+    PassRateView { passes: r.passes, n: r.n, rate: r.rate, low: r.low, high: r.high }
+}
+
 fn quality_figures(db: Option<&Path>, run_id: i64) -> Result<QualityFiguresView, ApiError> {
     let q = crate::quality::show(db, run_id)?;
+    let verdicts = crate::quality::verdicts(db, run_id)?.into_iter().map(verdict_view).collect();
     let confusion_svg = q.confusion.as_ref().map(|m| {
         triplane_report::quality::confusion_svg(
             &m.labels,
@@ -519,14 +611,24 @@ fn quality_figures(db: Option<&Path>, run_id: i64) -> Result<QualityFiguresView,
         suite: q.suite,
         task: q.task,
         samples: q.samples,
-        pass_rate: PassRateView {
-            passes: q.pass_rate.passes,
-            n: q.pass_rate.n,
-            rate: q.pass_rate.rate,
-            low: q.pass_rate.low,
-            high: q.pass_rate.high,
-        },
+        pass_rate: pass_rate_view(&q.pass_rate),
         cases: u32::try_from(q.cases.len()).unwrap_or(u32::MAX),
+        pass_hat_k: q.pass_hat_k.iter().map(|&(k, value)| PassHatKView { k, value }).collect(),
+        router_rates: q.router_rates.as_ref().map(|r| RouterRatesView {
+            false_negative_rate: r.false_negative_rate,
+            false_positive_rate: r.false_positive_rate,
+        }),
+        confusion: q.confusion.as_ref().map(|m| ConfusionView {
+            labels: m.labels.clone(),
+            columns: m
+                .labels
+                .iter()
+                .cloned()
+                .chain([crate::quality::OFF_LABEL.to_owned()])
+                .collect(),
+            counts: m.counts.clone(),
+        }),
+        verdicts,
         class_rates: q
             .class_rates
             .into_iter()
@@ -602,6 +704,275 @@ pub fn charts(db: Option<&Path>, run_ids: &[u32]) -> Result<Vec<ChartView>, ApiE
 
 fn chart_views(charts: Vec<bench::Chart>) -> Vec<ChartView> {
     charts.into_iter().map(|c| ChartView { name: c.name.to_owned(), svg: c.svg }).collect()
+}
+
+/// A built-in suite as the quality form lists it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SuiteView {
+    /// The name `--suite` takes (`classification`).
+    pub name: String,
+    pub title: String,
+    /// `classification`, `tool-calling`, `structured-output` or `answers`.
+    pub task: String,
+    pub labels: Vec<String>,
+    pub cases: Vec<SuiteCaseView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SuiteCaseView {
+    pub id: String,
+    /// `en` or `fr`.
+    pub language: String,
+}
+
+/// The built-in suites (`assets/suites/`), in the order `triplane bench quality --help` names
+/// them.
+pub fn suites() -> Result<Vec<SuiteView>, ApiError> {
+    crate::quality::BUILTIN
+        .iter()
+        .map(|(name, _)| {
+            let s = crate::quality::load_suite(name)?;
+            Ok(SuiteView {
+                name: (*name).to_owned(),
+                title: s.title,
+                task: s.task.as_str().to_owned(),
+                labels: s.labels,
+                cases: s
+                    .cases
+                    .iter()
+                    .map(|c| SuiteCaseView {
+                        id: c.id.clone(),
+                        language: serde_json::to_value(c.language)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
+/// line, with a built-in suite only (the web side names no file). No built-in suite has a
+/// judged case, so the form has no judge.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct QualityForm {
+    /// A built-in suite's name.
+    pub suite: String,
+    pub endpoint: String,
+    /// `openai`, `anthropic` or `ollama`.
+    pub api: String,
+    pub model: String,
+    pub candidate: Option<String>,
+    /// Samples per case (1 when absent, as in the CLI).
+    pub samples: Option<u32>,
+    /// Only these case ids, as `--case` (all when empty).
+    pub cases: Vec<String>,
+    pub key: KeySource,
+}
+
+/// Live progress of a quality run: sent once it starts and after every graded sample.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct QualityProgressView {
+    pub planned: u32,
+    pub done: u32,
+    pub passed: u32,
+    pub elapsed_s: f64,
+}
+
+/// What a finished (or cancelled) quality run from the page stored.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct QualityOutcome {
+    pub run_id: u32,
+    /// `completed` or `cancelled`.
+    pub status: String,
+}
+
+fn model_choice(
+    endpoint: &str,
+    api: &str,
+    model: &str,
+    candidate: Option<&str>,
+    key: &KeySource,
+) -> Result<crate::quality::ModelChoice, ApiError> {
+    let (api_key_env, api_key_name) = key_names(key)?;
+    Ok(crate::quality::ModelChoice {
+        endpoint: endpoint.to_owned(),
+        api: api_of("api", api)?,
+        model: model.to_owned(),
+        candidate: candidate.map(str::to_owned),
+        api_key_env,
+        api_key_name,
+    })
+}
+
+/// The quality form as the request `triplane bench quality` builds from the same choices (its
+/// defaults: one sample, a 120 s deadline, no cache); every refusal names the field at fault.
+pub fn quality_request_of(
+    form: &QualityForm,
+    db: Option<&Path>,
+) -> Result<crate::quality::QualityRequest, ApiError> {
+    let suite = form.suite.trim();
+    if !crate::quality::BUILTIN.iter().any(|(n, _)| *n == suite) {
+        let names: Vec<&str> = crate::quality::BUILTIN.iter().map(|(n, _)| *n).collect();
+        return Err(ApiError::usage(format!(
+            "`suite` is `{suite}`, not a built-in suite; hint: built-in suites are {}",
+            names.join(", ")
+        )));
+    }
+    crate::quality::QualityChoices {
+        suite: suite.to_owned(),
+        model: model_choice(
+            &form.endpoint,
+            &form.api,
+            &form.model,
+            form.candidate.as_deref(),
+            &form.key,
+        )?,
+        judge: None,
+        samples: form.samples.unwrap_or(crate::quality::DEFAULT_SAMPLES),
+        use_cache: false,
+        timeout_s: crate::quality::DEFAULT_TIMEOUT_S,
+        cases: form.cases.clone(),
+        db: db.map(Path::to_path_buf),
+    }
+    .request()
+}
+
+/// Runs a quality suite from the page's form into the store, on a blocking thread of its own
+/// (the run holds the SQLite connection across its requests, so its future cannot move between
+/// threads). Only one benchmark runs at a time; [`RunControl::cancel`] stops it, keeping the
+/// samples graded so far, and the run is stored as `cancelled`.
+pub async fn run_quality(
+    db: Option<&Path>,
+    form: &QualityForm,
+    control: &RunControl,
+    on_progress: impl Fn(QualityProgressView) + Send + Sync + 'static,
+) -> Result<QualityOutcome, ApiError> {
+    let req = quality_request_of(form, db)?;
+    let (_running, cancel) = control.begin()?;
+    let report = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::runtime(format!("cannot start the async runtime: {e}")))?;
+        let started = std::time::Instant::now();
+        runtime.block_on(crate::quality::run(&req, cancel, &move |p: &crate::quality::Progress| {
+            on_progress(QualityProgressView {
+                planned: p.planned,
+                done: p.done,
+                passed: p.passed,
+                elapsed_s: started.elapsed().as_secs_f64(),
+            })
+        }))
+    })
+    .await
+    .map_err(|e| ApiError::runtime(format!("the quality run stopped: {e}")))??;
+    Ok(QualityOutcome { run_id: id_out(report.summary.run_id)?, status: report.summary.status })
+}
+
+/// A candidate's price per million output tokens, as `--price CANDIDATE=EUR`.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PriceForm {
+    pub candidate: String,
+    pub eur_per_million: f64,
+}
+
+/// One run of a comparison, as `triplane bench compare --json` lists it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct QualityComparedRunView {
+    pub run_id: u32,
+    pub suite: String,
+    /// The candidate id, or the model when the run has none (as the charts label it).
+    pub candidate: String,
+    pub model: String,
+    pub status: String,
+    pub pass_rate: PassRateView,
+    /// Median end-to-end latency (ms) of the candidate's latest completed latency run.
+    pub latency_p50_ms: Option<f64>,
+    pub latency_run: Option<u32>,
+    /// The price given for its candidate, per million output tokens.
+    pub price: Option<f64>,
+    /// On the Pareto front over quality, latency and price; none without a latency run.
+    pub pareto: Option<bool>,
+}
+
+/// Quality runs side by side with the charts of `triplane bench compare --charts`.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct QualityComparisonView {
+    pub runs: Vec<QualityComparedRunView>,
+    /// `pass-rate`, `confusion-RUN` for each classification run, and `tradeoff` when a
+    /// candidate has a latency run.
+    pub charts: Vec<ChartView>,
+}
+
+/// Compares stored quality runs through [`crate::quality::compare`] and draws
+/// [`crate::quality::charts`], as `triplane bench compare RUN… --charts DIR --price …` does.
+pub fn compare(
+    db: Option<&Path>,
+    run_ids: &[u32],
+    prices: &[PriceForm],
+) -> Result<QualityComparisonView, ApiError> {
+    let ids: Vec<i64> = run_ids.iter().map(|&i| i64::from(i)).collect();
+    for p in prices {
+        if !(p.eur_per_million.is_finite() && p.eur_per_million >= 0.0) {
+            return Err(ApiError::usage(format!(
+                "the price of `{}` must be a number of at least 0, got `{}`",
+                p.candidate, p.eur_per_million
+            )));
+        }
+    }
+    let prices: Vec<(String, f64)> =
+        prices.iter().map(|p| (p.candidate.clone(), p.eur_per_million)).collect();
+    let c = crate::quality::compare(db, &ids)?;
+    let points = crate::quality::trade_offs(&c, &prices);
+    let front = triplane_report::quality::pareto_front(&points);
+    // `trade_offs` keeps the runs with a latency figure, in order: the n-th such run is the
+    // n-th point.
+    let mut on_front = front.iter();
+    let runs = c
+        .runs
+        .iter()
+        .map(|r| {
+            let s = &r.summary;
+            let candidate = s.candidate.clone().unwrap_or_else(|| s.model.clone());
+            let pareto = r.latency_p50_ms.and_then(|_| on_front.next().copied());
+            Ok(QualityComparedRunView {
+                run_id: id_out(s.run_id)?,
+                suite: s.suite.clone(),
+                price: prices.iter().find(|(n, _)| *n == candidate).map(|(_, p)| *p),
+                candidate,
+                model: s.model.clone(),
+                status: s.status.clone(),
+                pass_rate: pass_rate_view(&s.pass_rate),
+                latency_p50_ms: r.latency_p50_ms,
+                latency_run: r.latency_run.map(id_out).transpose()?,
+                pareto,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let charts = crate::quality::charts(&c, &prices)
+        .into_iter()
+        .map(|c| ChartView { name: c.name, svg: c.svg })
+        .collect();
+    Ok(QualityComparisonView { runs, charts })
 }
 
 #[cfg(test)]
@@ -757,5 +1128,98 @@ mod tests {
         assert!(formula.starts_with("first_token - intended_send"), "{formula}");
         let err = charts(Some(&db), &[]).unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::Usage);
+    }
+
+    fn quality_form(endpoint: &str) -> QualityForm {
+        QualityForm {
+            suite: "classification".into(),
+            endpoint: endpoint.into(),
+            api: "openai".into(),
+            model: "m".into(),
+            candidate: Some("c".into()),
+            samples: None,
+            cases: vec!["cls-001".into()],
+            key: KeySource::Keychain { name: "mistral".into() },
+        }
+    }
+
+    #[test]
+    fn the_quality_form_takes_the_cli_defaults_and_only_built_in_suites() {
+        let r = quality_request_of(&quality_form("http://127.0.0.1:9/v1"), None).unwrap();
+        assert_eq!(r.samples, 1, "one sample per case, as `bench quality`");
+        assert_eq!(r.timeout, Duration::from_secs(120));
+        assert!(!r.use_cache);
+        assert_eq!(r.model.api_key_name.as_deref(), Some("mistral"), "a key crosses as a name");
+
+        let file = QualityForm { suite: "/etc/passwd".into(), ..quality_form("http://x") };
+        let e = quality_request_of(&file, None).unwrap_err();
+        assert!(e.message.contains("`suite`"), "a path is no built-in suite: {}", e.message);
+        let bad = QualityForm { api: "gemini".into(), ..quality_form("http://x") };
+        let e = quality_request_of(&bad, None).unwrap_err();
+        assert!(e.message.contains("`api`"), "{}", e.message);
+        let bad = QualityForm { samples: Some(0), ..quality_form("http://x") };
+        let e = quality_request_of(&bad, None).unwrap_err();
+        assert!(e.message.contains("`samples`"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_built_in_suites_are_listed_with_their_cases() {
+        let all = suites().unwrap();
+        let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["classification", "tool-calling", "structured-output", "sovereignty-ops"]
+        );
+        let c = &all[0];
+        assert_eq!((c.task.as_str(), c.cases.len()), ("classification", 60));
+        assert!(c.cases.iter().all(|k| k.language == "en" || k.language == "fr"));
+        let judged = crate::quality::BUILTIN
+            .iter()
+            .filter(|(n, _)| crate::quality::load_suite(n).unwrap().needs_judge())
+            .count();
+        assert_eq!(judged, 0, "the form has no judge because no built-in suite needs one");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_quality_run_is_stored_cancelled_and_frees_the_control() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("q.db");
+        let (url, server) = silent_server().await;
+        let control = std::sync::Arc::new(RunControl::default());
+        let f = QualityForm { key: KeySource::None, cases: Vec::new(), ..quality_form(&url) };
+
+        let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel();
+        let run = {
+            let (control, f, db) = (control.clone(), f.clone(), db.clone());
+            tokio::spawn(async move {
+                run_quality(Some(&db), &f, &control, move |p| {
+                    let _ = seen_tx.send(p.planned);
+                })
+                .await
+            })
+        };
+        assert_eq!(seen.recv().await, Some(60), "the first progress plans every case once");
+        let busy = run_latency(Some(&db), &form(&url), &control, |_| {}).await.unwrap_err();
+        assert!(busy.message.contains("already running"), "one benchmark of either kind");
+        assert!(control.cancel());
+        let outcome = run.await.unwrap().unwrap();
+        server.abort();
+        assert_eq!(outcome.status, "cancelled");
+        assert!(!control.is_running());
+
+        let view = run_view(Some(&db), outcome.run_id).unwrap();
+        assert_eq!(view.run.kind, "classification");
+        let q = view.quality.expect("a classification run has quality figures");
+        assert_eq!(q.pass_rate.n, 0, "the request the cancel cut is no sample");
+        let m = q.confusion.expect("a classification run has a confusion matrix");
+        assert_eq!(m.columns.last().map(String::as_str), Some(crate::quality::OFF_LABEL));
+
+        let c = compare(Some(&db), &[outcome.run_id], &[]).unwrap();
+        let names: Vec<&str> = c.charts.iter().map(|c| c.name.as_str()).collect();
+        let confusion = format!("confusion-{}", outcome.run_id);
+        assert_eq!(names, ["pass-rate", confusion.as_str()], "no latency run, so no trade-off");
+        assert_eq!(c.runs[0].pareto, None);
+        let bad = PriceForm { candidate: "c".into(), eur_per_million: -1.0 };
+        assert!(compare(Some(&db), &[outcome.run_id], &[bad]).is_err());
     }
 }

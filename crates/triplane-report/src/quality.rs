@@ -207,8 +207,9 @@ pub fn tradeoff_svg(points: &[TradeOff], title: &str) -> String {
     let max_lat = points.iter().map(|p| p.latency_ms).fold(0.0, f64::max).max(1.0) * 1.1;
     let mut svg = String::new();
     {
+        // The right margin holds the label of a point at the far right (`name (price)`).
         let root =
-            SVGBackend::with_string(&mut svg, ((left + w + 40) as u32, (top + h + 60) as u32))
+            SVGBackend::with_string(&mut svg, ((left + w + 150) as u32, (top + h + 60) as u32))
                 .into_drawing_area();
         let _ = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
             root.fill(&WHITE)?;

@@ -1,11 +1,13 @@
-//! The Benchmarks page: latency runs with live progress and cancel, stored runs with their
-//! figures and charts, in the store file the app was started with.
+//! The Benchmarks page: latency and quality runs with live progress and cancel, stored runs
+//! with their figures and charts, comparisons of quality runs, in the store file the app was
+//! started with.
 
 use tauri::ipc::Channel;
 use tauri::State;
 use triplane_api::bench_app::{
-    self, CandidateView, ChartView, LatencyForm, LatencyOutcome, ProgressView, RunControl,
-    RunRowView, RunView,
+    self, CandidateView, ChartView, LatencyForm, LatencyOutcome, PriceForm, ProgressView,
+    QualityComparisonView, QualityForm, QualityOutcome, QualityProgressView, RunControl,
+    RunRowView, RunView, SuiteView,
 };
 use triplane_api::view::WireError;
 
@@ -60,4 +62,38 @@ pub fn bench_charts(
     runs: Vec<u32>,
 ) -> Result<Vec<ChartView>, WireError> {
     Ok(bench_app::charts(state.db.as_deref(), &runs)?)
+}
+
+/// The built-in quality suites, for the quality form.
+#[tauri::command]
+#[specta::specta]
+pub fn bench_suites() -> Result<Vec<SuiteView>, WireError> {
+    Ok(bench_app::suites()?)
+}
+
+/// Runs a quality suite off the UI thread; `on_progress` receives its progress live. One
+/// benchmark at a time; `bench_cancel` stops it and keeps the samples graded so far.
+#[tauri::command]
+#[specta::specta]
+pub async fn bench_run_quality(
+    state: State<'_, AppState>,
+    control: State<'_, RunControl>,
+    form: QualityForm,
+    on_progress: Channel<QualityProgressView>,
+) -> Result<QualityOutcome, WireError> {
+    Ok(bench_app::run_quality(state.db.as_deref(), &form, &control, move |p| {
+        let _ = on_progress.send(p);
+    })
+    .await?)
+}
+
+/// Quality runs side by side with the charts of `triplane bench compare --charts`.
+#[tauri::command]
+#[specta::specta]
+pub fn bench_compare(
+    state: State<'_, AppState>,
+    runs: Vec<u32>,
+    prices: Vec<PriceForm>,
+) -> Result<QualityComparisonView, WireError> {
+    Ok(bench_app::compare(state.db.as_deref(), &runs, &prices)?)
 }

@@ -1,5 +1,5 @@
-// Benchmarks: mirrors src-tauri/src/commands/bench.rs. A latency run streams its progress
-// through a Tauri Channel; cancelling it keeps what it measured.
+// Benchmarks: mirrors src-tauri/src/commands/bench.rs. A latency or quality run streams its
+// progress through a Tauri Channel; cancelling it keeps what it measured or graded.
 import { Channel } from "@tauri-apps/api/core";
 
 import { commands } from "./bindings";
@@ -8,19 +8,40 @@ import type {
   ChartView,
   LatencyForm_Deserialize as LatencyForm,
   LatencyOutcome,
+  PriceForm,
   ProgressView_Deserialize as ProgressView,
+  QualityComparisonView_Serialize as QualityComparisonView,
+  QualityForm_Deserialize as QualityForm,
+  QualityOutcome,
+  QualityProgressView,
   RunRowView_Serialize as RunRowView,
   RunView_Serialize as RunView,
+  SuiteView,
 } from "./bindings";
 import { outcome, type Outcome } from "./result";
 
-export type { CandidateView, ChartView, LatencyForm, LatencyOutcome, ProgressView, RunRowView, RunView };
+export type {
+  CandidateView,
+  ChartView,
+  LatencyForm,
+  LatencyOutcome,
+  PriceForm,
+  ProgressView,
+  QualityComparisonView,
+  QualityForm,
+  QualityOutcome,
+  QualityProgressView,
+  RunRowView,
+  RunView,
+  SuiteView,
+};
 export type {
   FigureView_Serialize as FigureView,
   RateView_Serialize as RateView,
   KeySource,
   LoadForm,
   QualityFiguresView_Serialize as QualityFiguresView,
+  QualityComparedRunView_Serialize as QualityComparedRunView,
 } from "./bindings";
 
 /** Runs a latency benchmark into the app's store; `onProgress` is called live while it runs. */
@@ -57,4 +78,21 @@ export function run(id: number): Promise<Outcome<RunView>> {
 /** Charts of several latency runs together: CDFs, and percentiles against the load level. */
 export function charts(ids: number[]): Promise<Outcome<ChartView[]>> {
   return outcome(commands.benchCharts(ids));
+}
+
+/** The built-in quality suites with their cases. */
+export function suites(): Promise<Outcome<SuiteView[]>> {
+  return outcome(commands.benchSuites());
+}
+
+/** Runs a quality suite into the app's store; `onProgress` is called after every graded sample. */
+export function runQuality(form: QualityForm, onProgress: (p: QualityProgressView) => void): Promise<Outcome<QualityOutcome>> {
+  const channel = new Channel<QualityProgressView>();
+  channel.onmessage = onProgress;
+  return outcome(commands.benchRunQuality(form, channel));
+}
+
+/** Quality runs side by side with the charts of `triplane bench compare --charts`. */
+export function compare(runs: number[], prices: PriceForm[]): Promise<Outcome<QualityComparisonView>> {
+  return outcome(commands.benchCompare(runs, prices));
 }

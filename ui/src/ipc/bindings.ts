@@ -46,6 +46,15 @@ export const commands = {
 	benchRun: (run: number) => typedError<RunView_Serialize, WireError_Serialize>(__TAURI_INVOKE("bench_run", { run })),
 	/**  Charts of several latency runs together (a sweep: percentiles against the load level). */
 	benchCharts: (runs: number[]) => typedError<ChartView[], WireError_Serialize>(__TAURI_INVOKE("bench_charts", { runs })),
+	/**  The built-in quality suites, for the quality form. */
+	benchSuites: () => typedError<SuiteView[], WireError_Serialize>(__TAURI_INVOKE("bench_suites")),
+	/**
+	 *  Runs a quality suite off the UI thread; `on_progress` receives its progress live. One
+	 *  benchmark at a time; `bench_cancel` stops it and keeps the samples graded so far.
+	 */
+	benchRunQuality: (form: QualityForm_Deserialize, onProgress: Channel<QualityProgressView>) => typedError<QualityOutcome, WireError_Serialize>(__TAURI_INVOKE("bench_run_quality", { form, onProgress })),
+	/**  Quality runs side by side with the charts of `triplane bench compare --charts`. */
+	benchCompare: (runs: number[], prices: PriceForm[]) => typedError<QualityComparisonView_Serialize, WireError_Serialize>(__TAURI_INVOKE("bench_compare", { runs, prices })),
 	projectsList: () => typedError<ProjectSummary_Serialize[], WireError_Serialize>(__TAURI_INVOKE("projects_list")),
 	projectsOpen: (id: number) => typedError<PlaneView_Serialize, WireError_Serialize>(__TAURI_INVOKE("projects_open", { id })),
 	/**  Keeps a deployment the user opened as a new project, with its text as the first revision. */
@@ -465,6 +474,16 @@ export type Composition_Serialize = {
 	view: ComposeView_Serialize | null,
 	/**  What `triplane check` reports on `text`; empty when it is valid. */
 	diagnostics: DiagnosticView_Serialize[],
+};
+
+/**
+ *  A classification run's confusion matrix: `counts[i][j]` samples expected `labels[i]` were
+ *  answered `columns[j]`; the last column is answers naming no label.
+ */
+export type ConfusionView = {
+	labels: string[],
+	columns: string[],
+	counts: number[][],
 };
 
 export type CostView = {
@@ -905,6 +924,12 @@ export type OutcomeCount = {
 	count: number,
 };
 
+/**  pass^k: the chance that `k` samples of a case all pass, averaged over cases. */
+export type PassHatKView = {
+	k: number,
+	value: number | null,
+};
+
 /**  A pass rate with its 95 % Wilson interval. */
 export type PassRateView = {
 	passes: number,
@@ -950,6 +975,12 @@ export type PlaneView_Serialize = {
 	hash: string,
 	components: ComponentView_Serialize[],
 	links: LinkView[],
+};
+
+/**  A candidate's price per million output tokens, as `--price CANDIDATE=EUR`. */
+export type PriceForm = {
+	candidate: string,
+	eurPerMillion: number | null,
 };
 
 /**  Live progress of a run, sent every 250 ms while it runs and once at its end. */
@@ -1029,6 +1060,68 @@ export type ProjectText_Serialize = {
 	view: PlaneView_Serialize,
 };
 
+/**  One run of a comparison, as `triplane bench compare --json` lists it. */
+export type QualityComparedRunView = QualityComparedRunView_Serialize | QualityComparedRunView_Deserialize;
+
+/**  One run of a comparison, as `triplane bench compare --json` lists it. */
+export type QualityComparedRunView_Deserialize = {
+	runId: number,
+	suite: string,
+	/**  The candidate id, or the model when the run has none (as the charts label it). */
+	candidate: string,
+	model: string,
+	status: string,
+	passRate: PassRateView,
+	/**  Median end-to-end latency (ms) of the candidate's latest completed latency run. */
+	latencyP50Ms?: number | null,
+	latencyRun?: number | null,
+	/**  The price given for its candidate, per million output tokens. */
+	price?: number | null,
+	/**  On the Pareto front over quality, latency and price; none without a latency run. */
+	pareto?: boolean | null,
+};
+
+/**  One run of a comparison, as `triplane bench compare --json` lists it. */
+export type QualityComparedRunView_Serialize = {
+	runId: number,
+	suite: string,
+	/**  The candidate id, or the model when the run has none (as the charts label it). */
+	candidate: string,
+	model: string,
+	status: string,
+	passRate: PassRateView,
+	/**  Median end-to-end latency (ms) of the candidate's latest completed latency run. */
+	latencyP50Ms: number | null,
+	latencyRun: number | null,
+	/**  The price given for its candidate, per million output tokens. */
+	price: number | null,
+	/**  On the Pareto front over quality, latency and price; none without a latency run. */
+	pareto: boolean | null,
+};
+
+/**  Quality runs side by side with the charts of `triplane bench compare --charts`. */
+export type QualityComparisonView = QualityComparisonView_Serialize | QualityComparisonView_Deserialize;
+
+/**  Quality runs side by side with the charts of `triplane bench compare --charts`. */
+export type QualityComparisonView_Deserialize = {
+	runs: QualityComparedRunView_Deserialize[],
+	/**
+	 *  `pass-rate`, `confusion-RUN` for each classification run, and `tradeoff` when a
+	 *  candidate has a latency run.
+	 */
+	charts: ChartView[],
+};
+
+/**  Quality runs side by side with the charts of `triplane bench compare --charts`. */
+export type QualityComparisonView_Serialize = {
+	runs: QualityComparedRunView_Serialize[],
+	/**
+	 *  `pass-rate`, `confusion-RUN` for each classification run, and `tradeoff` when a
+	 *  candidate has a latency run.
+	 */
+	charts: ChartView[],
+};
+
 /**  A quality or classification run's figures, computed from its stored verdicts. */
 export type QualityFiguresView = QualityFiguresView_Serialize | QualityFiguresView_Deserialize;
 
@@ -1038,10 +1131,16 @@ export type QualityFiguresView_Deserialize = {
 	task: string,
 	samples: number,
 	passRate: PassRateView,
+	/**  Cases with at least one verdict. */
 	cases: number,
+	passHatK: PassHatKView[],
 	classRates: ClassRateView[],
-	/**  The confusion matrix of a classification run. */
+	routerRates?: RouterRatesView | null,
+	confusion?: ConfusionView | null,
+	/**  The confusion matrix of a classification run, drawn. */
 	confusionSvg?: string | null,
+	/**  Every stored verdict, by case then sample. */
+	verdicts: VerdictView_Deserialize[],
 };
 
 /**  A quality or classification run's figures, computed from its stored verdicts. */
@@ -1050,10 +1149,78 @@ export type QualityFiguresView_Serialize = {
 	task: string,
 	samples: number,
 	passRate: PassRateView,
+	/**  Cases with at least one verdict. */
 	cases: number,
+	passHatK: PassHatKView[],
 	classRates: ClassRateView[],
-	/**  The confusion matrix of a classification run. */
+	routerRates: RouterRatesView | null,
+	confusion: ConfusionView | null,
+	/**  The confusion matrix of a classification run, drawn. */
 	confusionSvg: string | null,
+	/**  Every stored verdict, by case then sample. */
+	verdicts: VerdictView_Serialize[],
+};
+
+/**
+ *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
+ *  line, with a built-in suite only (the web side names no file). No built-in suite has a
+ *  judged case, so the form has no judge.
+ */
+export type QualityForm = QualityForm_Serialize | QualityForm_Deserialize;
+
+/**
+ *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
+ *  line, with a built-in suite only (the web side names no file). No built-in suite has a
+ *  judged case, so the form has no judge.
+ */
+export type QualityForm_Deserialize = {
+	/**  A built-in suite's name. */
+	suite: string,
+	endpoint: string,
+	/**  `openai`, `anthropic` or `ollama`. */
+	api: string,
+	model: string,
+	candidate?: string | null,
+	/**  Samples per case (1 when absent, as in the CLI). */
+	samples?: number | null,
+	/**  Only these case ids, as `--case` (all when empty). */
+	cases: string[],
+	key: KeySource,
+};
+
+/**
+ *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
+ *  line, with a built-in suite only (the web side names no file). No built-in suite has a
+ *  judged case, so the form has no judge.
+ */
+export type QualityForm_Serialize = {
+	/**  A built-in suite's name. */
+	suite: string,
+	endpoint: string,
+	/**  `openai`, `anthropic` or `ollama`. */
+	api: string,
+	model: string,
+	candidate: string | null,
+	/**  Samples per case (1 when absent, as in the CLI). */
+	samples: number | null,
+	/**  Only these case ids, as `--case` (all when empty). */
+	cases: string[],
+	key: KeySource,
+};
+
+/**  What a finished (or cancelled) quality run from the page stored. */
+export type QualityOutcome = {
+	runId: number,
+	/**  `completed` or `cancelled`. */
+	status: string,
+};
+
+/**  Live progress of a quality run: sent once it starts and after every graded sample. */
+export type QualityProgressView = {
+	planned: number,
+	done: number,
+	passed: number,
+	elapsedS: number | null,
 };
 
 /**  One rate of a run (request or output-token throughput). */
@@ -1141,6 +1308,12 @@ export type RevisionView_Serialize = {
 	message: string | null,
 	/**  Lowercase hex SHA-256 of the text. */
 	sha256: string,
+};
+
+/**  The router's two rates over the suite's label order (`docs/suites.md`, "Router rates"). */
+export type RouterRatesView = {
+	falseNegativeRate: number | null,
+	falsePositiveRate: number | null,
 };
 
 /**  A stored run in the list. */
@@ -1377,6 +1550,23 @@ export type SourceView = {
 	seen: string,
 };
 
+export type SuiteCaseView = {
+	id: string,
+	/**  `en` or `fr`. */
+	language: string,
+};
+
+/**  A built-in suite as the quality form lists it. */
+export type SuiteView = {
+	/**  The name `--suite` takes (`classification`). */
+	name: string,
+	title: string,
+	/**  `classification`, `tool-calling`, `structured-output` or `answers`. */
+	task: string,
+	labels: string[],
+	cases: SuiteCaseView[],
+};
+
 /**
  *  Counts over the whole run. Numbers cross as `f64` (JavaScript numbers); counts stay exact
  *  far beyond any simulated run.
@@ -1398,6 +1588,37 @@ export type VariantView = {
 	violatingFlows: number | null,
 	violatedRules: string[],
 	costPerMonth: CostView[],
+};
+
+/**  One stored sample's verdict, and why it failed when it did. */
+export type VerdictView = VerdictView_Serialize | VerdictView_Deserialize;
+
+/**  One stored sample's verdict, and why it failed when it did. */
+export type VerdictView_Deserialize = {
+	caseId: string,
+	sample: number,
+	pass: boolean,
+	expectedLabel?: string | null,
+	predictedLabel?: string | null,
+	/**
+	 *  The request's error, or the reasons of the failed expectations, as the grader wrote
+	 *  them (English).
+	 */
+	reason?: string | null,
+};
+
+/**  One stored sample's verdict, and why it failed when it did. */
+export type VerdictView_Serialize = {
+	caseId: string,
+	sample: number,
+	pass: boolean,
+	expectedLabel: string | null,
+	predictedLabel: string | null,
+	/**
+	 *  The request's error, or the reasons of the failed expectations, as the grader wrote
+	 *  them (English).
+	 */
+	reason: string | null,
 };
 
 /**  `triplane verify` of a written bundle, for the Export view. */

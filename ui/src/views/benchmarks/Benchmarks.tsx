@@ -1,12 +1,26 @@
-// The Benchmarks page: the candidates the store knows, a form to run a latency benchmark with
-// live progress and cancel, the stored runs of the app's database, and one run's figures and
-// charts. Every figure comes from the store through `triplane-api`, as `triplane bench show`.
+// The Benchmarks page: the candidates the store knows, forms to run a latency benchmark or a
+// quality suite with live progress and cancel, the stored runs of the app's database, one run's
+// figures and charts, and a comparison of quality runs. Every figure comes from the store
+// through `triplane-api`, as `triplane bench show` and `triplane bench compare`.
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import * as benchIpc from "../../ipc/bench";
-import type { CandidateView, ChartView, ProgressView, RunRowView, RunView } from "../../ipc/bench";
+import type {
+  CandidateView,
+  ChartView,
+  PriceForm,
+  ProgressView,
+  QualityComparisonView,
+  QualityForm,
+  QualityProgressView,
+  RunRowView,
+  RunView,
+  SuiteView,
+} from "../../ipc/bench";
 import type { WireError } from "../../ipc/result";
+import { Comparison } from "./Comparison";
+import { QualityRunForm } from "./QualityForm";
 import { Charts, RunDetail } from "./RunDetail";
 import { RunForm, toWire } from "./RunForm";
 import * as runStore from "./runStore";
@@ -17,7 +31,7 @@ import "./bench.css";
 export function Benchmarks() {
   const { t, i18n } = useTranslation();
   const run = useRunState();
-  const { form, running, cancelling, progress, done } = run;
+  const { form, running, cancelling, progress, qualityProgress, done } = run;
   const runError = run.error;
   const [candidates, setCandidates] = useState<CandidateView[]>([]);
   const [runs, setRuns] = useState<RunRowView[] | null>(null);
@@ -26,6 +40,9 @@ export function Benchmarks() {
   const [ticked, setTicked] = useState<number[]>([]);
   const [charts, setCharts] = useState<ChartView[] | null>(null);
   const [chartError, setChartError] = useState<WireError | null>(null);
+  const [suites, setSuites] = useState<SuiteView[]>([]);
+  const [comparison, setComparison] = useState<QualityComparisonView | null>(null);
+  const [compared, setCompared] = useState<number[]>([]);
 
   const refresh = useCallback(async () => {
     const [r, c] = await Promise.all([benchIpc.runs(), benchIpc.candidates()]);
@@ -38,6 +55,10 @@ export function Benchmarks() {
 
   useEffect(() => {
     void refresh();
+    void benchIpc.suites().then((r) => {
+      if (r.ok) setSuites(r.value);
+      else setListError(r.error);
+    });
   }, [refresh]);
 
   async function open(id: number) {
@@ -53,6 +74,18 @@ export function Benchmarks() {
       setChartError(null);
     } else {
       setCharts(null);
+      setChartError(r.error);
+    }
+  }
+
+  async function compare(ids: number[], prices: PriceForm[]) {
+    const r = await benchIpc.compare(ids, prices);
+    if (r.ok) {
+      setComparison(r.value);
+      setCompared(ids);
+      setChartError(null);
+    } else {
+      setComparison(null);
       setChartError(r.error);
     }
   }
@@ -83,7 +116,12 @@ export function Benchmarks() {
   function fillFrom(c: CandidateView) {
     const api = c.api === "anthropic" || c.api === "ollama" ? c.api : "openai";
     runStore.setForm({ ...form, endpoint: c.endpoint, api, model: c.model, candidate: c.candidate });
+    runStore.setQualityForm({ ...run.qualityForm, endpoint: c.endpoint, api, model: c.model, candidate: c.candidate });
   }
+
+  const kindOf = (id: number) => runs?.find((r) => r.runId === id)?.kind;
+  const tickedLatency = ticked.filter((id) => kindOf(id) === "latency");
+  const tickedQuality = ticked.filter((id) => kindOf(id) !== undefined && kindOf(id) !== "latency");
 
   const toggle = (id: number) => setTicked((ts) => (ts.includes(id) ? ts.filter((x) => x !== id) : [...ts, id]));
 
@@ -97,14 +135,42 @@ export function Benchmarks() {
       </header>
 
       <div className="bench-top">
-        <RunForm
-          value={form}
-          onChange={runStore.setForm}
-          running={running}
-          cancelling={cancelling}
-          onRun={startRun}
-          onCancel={() => void runStore.cancel()}
-        />
+        <div className="bench-forms">
+          <div className="bench-kinds" role="group" aria-label={t("bench.kindChoice")}>
+            {(["latency", "quality"] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                className={run.kind === k ? "primary" : "secondary"}
+                aria-pressed={run.kind === k}
+                data-form-kind={k}
+                onClick={() => runStore.setKind(k)}
+              >
+                {t(`bench.kindForm.${k}`)}
+              </button>
+            ))}
+          </div>
+          {run.kind === "latency" ? (
+            <RunForm
+              value={form}
+              onChange={runStore.setForm}
+              running={running}
+              cancelling={cancelling}
+              onRun={startRun}
+              onCancel={() => void runStore.cancel()}
+            />
+          ) : (
+            <QualityRunForm
+              value={run.qualityForm}
+              suites={suites}
+              onChange={runStore.setQualityForm}
+              running={running}
+              cancelling={cancelling}
+              onRun={(f: QualityForm) => void runStore.startQuality(f)}
+              onCancel={() => void runStore.cancel()}
+            />
+          )}
+        </div>
         <section className="bench-candidates" aria-labelledby="bench-candidates-title">
           <h3 id="bench-candidates-title">{t("bench.candidates")}</h3>
           {candidates.length === 0 ? (
@@ -132,14 +198,15 @@ export function Benchmarks() {
         </section>
       </div>
 
-      {(running || progress) && <Progress progress={progress} running={running} />}
+      {run.runKind === "latency" && (running || progress) && <Progress progress={progress} running={running} />}
+      {run.runKind === "quality" && (running || qualityProgress) && <QualityProgress progress={qualityProgress} running={running} />}
       {runError && (
         <p className="error-text" role="alert" data-testid="bench-error" data-code={runError.code}>
           {t("bench.failed")} {runError.message}
         </p>
       )}
       {done && (
-        <p className="bench-done" role="status" data-testid="bench-done" data-status={done.status} data-runs={done.runIds.join(",")}>
+        <p className="bench-done" role="status" data-testid="bench-done" data-kind={done.kind} data-status={done.status} data-runs={done.runIds.join(",")}>
           {t("bench.done", { count: done.runIds.length, runs: done.runIds.join(", "), status: t(`bench.status.${done.status}`) })}
         </p>
       )}
@@ -154,11 +221,21 @@ export function Benchmarks() {
             type="button"
             className="secondary"
             data-testid="bench-chart-ticked"
-            disabled={ticked.length === 0}
+            disabled={tickedLatency.length === 0}
             title={t("bench.chartSelectedHint")}
-            onClick={() => void chart(ticked)}
+            onClick={() => void chart(tickedLatency)}
           >
             {t("bench.chartSelected")}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            data-testid="bench-compare-ticked"
+            disabled={tickedQuality.length === 0}
+            title={t("bench.compareSelectedHint")}
+            onClick={() => void compare(tickedQuality, [])}
+          >
+            {t("bench.compareSelected")}
           </button>
         </div>
         {listError && (
@@ -186,14 +263,13 @@ export function Benchmarks() {
                 {runs.map((r) => (
                   <tr key={r.runId} data-run={r.runId} data-status={r.status} aria-current={selected?.run.runId === r.runId ? "true" : undefined}>
                     <td>
-                      {r.kind === "latency" && (
-                        <input
-                          type="checkbox"
-                          aria-label={t("bench.tick", { run: r.runId })}
-                          checked={ticked.includes(r.runId)}
-                          onChange={() => toggle(r.runId)}
-                        />
-                      )}
+                      <input
+                        type="checkbox"
+                        data-tick-run={r.runId}
+                        aria-label={t(r.kind === "latency" ? "bench.tick" : "bench.tickQuality", { run: r.runId })}
+                        checked={ticked.includes(r.runId)}
+                        onChange={() => toggle(r.runId)}
+                      />
                     </td>
                     <td>
                       <button type="button" className="ghost bench-open" data-open-run={r.runId} aria-label={t("bench.open", { run: r.runId })} onClick={() => void open(r.runId)}>
@@ -224,7 +300,21 @@ export function Benchmarks() {
         )}
       </section>
 
+      {comparison && <Comparison view={comparison} onPrices={(prices) => void compare(compared, prices)} />}
+
       {selected && <RunDetail view={selected} />}
+    </div>
+  );
+}
+
+function QualityProgress({ progress: p, running }: { progress: QualityProgressView | null; running: boolean }) {
+  const { t, i18n } = useTranslation();
+  if (!p) return <p className="bench-progress muted">{t("bench.progress.starting")}</p>;
+  const elapsed = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(p.elapsedS ?? 0);
+  return (
+    <div className="bench-progress" data-testid="bench-quality-progress" data-running={running} data-done={p.done} data-planned={p.planned} data-passed={p.passed}>
+      <progress aria-label={t("bench.progress.label")} max={p.planned} value={p.done} />
+      <span>{t("bench.progress.quality", { done: p.done, planned: p.planned, passed: p.passed, elapsed })}</span>
     </div>
   );
 }

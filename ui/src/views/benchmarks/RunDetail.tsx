@@ -1,6 +1,7 @@
 // One stored run: for a latency run every figure with its percentiles and the formula it was
 // computed by (as `triplane bench show` prints them) and the latency CDF; for a quality run its
-// pass rate with the Wilson interval, the per-class rates and the confusion matrix.
+// pass rate with the Wilson interval, pass^k, the per-class and router rates, the confusion
+// matrix (drawn, and as a table) and every sample's verdict.
 import { useTranslation } from "react-i18next";
 
 import type { ChartView, QualityFiguresView, RunView } from "../../ipc/bench";
@@ -143,7 +144,7 @@ function Quality({ q }: { q: QualityFiguresView }) {
   const lang = i18n.language;
   const p = q.passRate;
   return (
-    <div data-testid="bench-quality" data-pass-rate={p.rate}>
+    <div data-testid="bench-quality" data-pass-rate={p.rate ?? ""} data-passes={p.passes} data-n={p.n}>
       <dl className="bench-facts">
         <dt>{t("bench.quality.suite")}</dt>
         <dd>{q.suite}</dd>
@@ -163,6 +164,20 @@ function Quality({ q }: { q: QualityFiguresView }) {
         </dd>
         <dt />
         <dd className="muted">{t("bench.quality.cases", { cases: q.cases, samples: q.samples })}</dd>
+        {q.passHatK.map((k) => (
+          <div key={k.k} className="bench-fact-pair" data-pass-hat-k={k.k} data-value={k.value ?? ""}>
+            <dt>{t("bench.quality.passHatK", { k: k.k })}</dt>
+            <dd>{share(k.value, lang)}</dd>
+          </div>
+        ))}
+        {q.routerRates && (
+          <>
+            <dt>{t("bench.quality.router")}</dt>
+            <dd data-testid="bench-router-rates">
+              {t("bench.quality.routerRates", { fnr: share(q.routerRates.falseNegativeRate, lang), fpr: share(q.routerRates.falsePositiveRate, lang) })}
+            </dd>
+          </>
+        )}
       </dl>
       {q.classRates.length > 0 && (
         <>
@@ -195,6 +210,62 @@ function Quality({ q }: { q: QualityFiguresView }) {
           <figcaption>{t("bench.quality.confusion")}</figcaption>
         </figure>
       )}
+      {q.confusion && (
+        <details className="bench-fold">
+          <summary>{t("bench.quality.confusionTable")}</summary>
+          <table className="bench-figures" data-testid="bench-confusion">
+            <thead>
+              <tr>
+                <th scope="col">{t("bench.quality.expected")}</th>
+                {q.confusion.columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {q.confusion.labels.map((label, i) => (
+                <tr key={label} data-expected={label}>
+                  <th scope="row">{label}</th>
+                  {(q.confusion!.counts[i] ?? []).map((n, j) => (
+                    <td key={j} data-answered={q.confusion!.columns[j]} data-count={n}>
+                      {n}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+      <details className="bench-fold" data-testid="bench-verdicts-fold">
+        <summary>{t("bench.quality.verdicts", { count: q.verdicts.length })}</summary>
+        <table className="bench-figures" data-testid="bench-verdicts">
+          <thead>
+            <tr>
+              <th scope="col">{t("bench.quality.case")}</th>
+              <th scope="col">{t("bench.quality.sample")}</th>
+              <th scope="col">{t("bench.quality.verdict")}</th>
+              {q.confusion && <th scope="col">{t("bench.quality.expected")}</th>}
+              {q.confusion && <th scope="col">{t("bench.quality.answered")}</th>}
+              <th scope="col">{t("bench.quality.reason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q.verdicts.map((v) => (
+              <tr key={`${v.caseId}-${v.sample}`} data-case={v.caseId} data-sample={v.sample} data-pass={String(v.pass)}>
+                <th scope="row">{v.caseId}</th>
+                <td>{v.sample}</td>
+                <td className={v.pass ? "bench-pass" : "bench-fail"}>{v.pass ? t("bench.quality.pass") : t("bench.quality.fail")}</td>
+                {q.confusion && <td>{v.expectedLabel ?? "—"}</td>}
+                {q.confusion && <td>{v.predictedLabel ?? "—"}</td>}
+                <td className="formula">{v.reason ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </div>
   );
 }

@@ -1,0 +1,190 @@
+// The quality run form: a built-in suite, the candidate's endpoint, protocol, model and ID,
+// samples per case, an optional subset of cases and where the API key comes from: what
+// `triplane bench quality` takes on its command line. No built-in suite has a judged case, so
+// there is no judge to name.
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import type { KeySource, QualityForm, SuiteView } from "../../ipc/bench";
+
+type ApiChoice = "openai" | "anthropic" | "ollama";
+
+export type QualityFormState = {
+  suite: string;
+  endpoint: string;
+  api: ApiChoice;
+  model: string;
+  candidate: string;
+  samples: string;
+  cases: string;
+  keyKind: KeySource["kind"];
+  keyName: string;
+};
+
+export const EMPTY_QUALITY_FORM: QualityFormState = {
+  suite: "classification",
+  endpoint: "http://127.0.0.1:8080/v1",
+  api: "openai",
+  model: "",
+  candidate: "",
+  samples: "1",
+  cases: "",
+  keyKind: "none",
+  keyName: "",
+};
+
+/** Case ids as typed: separated by commas, spaces or new lines. */
+export function caseIds(s: string): string[] {
+  return s.split(/[\s,]+/).filter((c) => c !== "");
+}
+
+function keyOf(kind: KeySource["kind"], name: string): KeySource {
+  return kind === "keychain" ? { kind: "keychain", name } : kind === "env" ? { kind: "env", variable: name } : { kind: "none" };
+}
+
+/** The wire form, or the names of the fields that are not numbers. */
+export function toQualityWire(f: QualityFormState, t: (k: string) => string): { form: QualityForm } | { bad: string[] } {
+  const s = f.samples.trim();
+  if (s !== "" && !/^\d+$/.test(s)) return { bad: [t("bench.qform.samples")] };
+  return {
+    form: {
+      suite: f.suite,
+      endpoint: f.endpoint,
+      api: f.api,
+      model: f.model,
+      candidate: f.candidate || null,
+      samples: s === "" ? null : Number(s),
+      cases: caseIds(f.cases),
+      key: keyOf(f.keyKind, f.keyName),
+    },
+  };
+}
+
+type Props = {
+  value: QualityFormState;
+  suites: SuiteView[];
+  onChange: (f: QualityFormState) => void;
+  running: boolean;
+  cancelling: boolean;
+  onRun: (form: QualityForm) => void;
+  onCancel: () => void;
+};
+
+export function QualityRunForm({ value: f, suites, onChange, running, cancelling, onRun, onCancel }: Props) {
+  const { t } = useTranslation();
+  const [bad, setBad] = useState<string[]>([]);
+  const set = (patch: Partial<QualityFormState>) => onChange({ ...f, ...patch });
+  const suite = suites.find((s) => s.name === f.suite);
+  const field = (name: keyof QualityFormState, label: string, extra: { inputMode?: "numeric"; placeholder?: string } = {}) => (
+    <label className="bench-field">
+      <span>{t(label)}</span>
+      <input
+        data-qfield={name}
+        value={String(f[name])}
+        disabled={running}
+        inputMode={extra.inputMode}
+        placeholder={extra.placeholder}
+        onChange={(e) => set({ [name]: e.target.value } as Partial<QualityFormState>)}
+      />
+    </label>
+  );
+  const apiSelect = () => (
+    <label className="bench-field">
+      <span>{t("bench.form.api")}</span>
+      <select data-qfield="api" value={f.api} disabled={running} onChange={(e) => set({ api: e.target.value as ApiChoice })}>
+        <option value="openai">{t("bench.form.apiOpenai")}</option>
+        <option value="anthropic">{t("bench.form.apiAnthropic")}</option>
+        <option value="ollama">{t("bench.form.apiOllama")}</option>
+      </select>
+    </label>
+  );
+  const keySelect = () => (
+    <>
+      <label className="bench-field">
+        <span>{t("bench.form.key")}</span>
+        <select data-qfield="keyKind" value={f.keyKind} disabled={running} onChange={(e) => set({ keyKind: e.target.value as KeySource["kind"] })}>
+          <option value="none">{t("bench.form.keyNone")}</option>
+          <option value="keychain">{t("bench.form.keyKeychain")}</option>
+          <option value="env">{t("bench.form.keyEnv")}</option>
+        </select>
+      </label>
+      {f.keyKind !== "none" && field("keyName", f.keyKind === "env" ? "bench.form.keyVariable" : "bench.form.keyName")}
+    </>
+  );
+
+  function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const w = toQualityWire(f, t);
+    if ("bad" in w) {
+      setBad(w.bad);
+      return;
+    }
+    setBad([]);
+    onRun(w.form);
+  }
+
+  const chosen = caseIds(f.cases).length;
+  return (
+    <form className="bench-form" data-testid="bench-quality-form" onSubmit={submit} aria-labelledby="bench-qform-title">
+      <h3 id="bench-qform-title">{t("bench.qform.title")}</h3>
+      <div className="bench-grid">
+        <label className="bench-field">
+          <span>{t("bench.qform.suite")}</span>
+          <select data-qfield="suite" value={f.suite} disabled={running} onChange={(e) => set({ suite: e.target.value })}>
+            {suites.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {field("endpoint", "bench.form.endpoint")}
+        {apiSelect()}
+        {field("model", "bench.form.model")}
+        {field("candidate", "bench.form.candidate")}
+        {field("samples", "bench.qform.samples", { inputMode: "numeric" })}
+        {keySelect()}
+      </div>
+      {suite && (
+        <p className="muted bench-hint" data-testid="bench-suite-about" data-cases={suite.cases.length}>
+          {t("bench.qform.about", { title: suite.title, task: t(`bench.task.${suite.task}`), cases: suite.cases.length })}
+        </p>
+      )}
+      <label className="bench-field bench-cases">
+        <span>{t("bench.qform.cases")}</span>
+        <input
+          data-qfield="cases"
+          value={f.cases}
+          disabled={running}
+          list="bench-case-ids"
+          placeholder={t("bench.qform.casesPlaceholder")}
+          onChange={(e) => set({ cases: e.target.value })}
+        />
+        <datalist id="bench-case-ids">
+          {suite?.cases.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.language}
+            </option>
+          ))}
+        </datalist>
+      </label>
+      <p className="muted bench-hint">
+        {chosen === 0 ? t("bench.qform.allCases", { cases: suite?.cases.length ?? 0 }) : t("bench.qform.someCases", { count: chosen })}
+      </p>
+      <p className="muted bench-hint">{t("bench.form.keyHint")}</p>
+      {bad.length > 0 && (
+        <p className="error-text" role="alert">
+          {t("bench.form.badNumber", { field: bad.join(", ") })}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" className="primary" data-testid="bench-quality-run" disabled={running || !suite}>
+          {t("bench.qform.run")}
+        </button>
+        <button type="button" className="secondary" data-testid="bench-quality-cancel" disabled={!running || cancelling} onClick={onCancel}>
+          {cancelling ? t("bench.form.cancelling") : t("bench.form.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}
