@@ -22,7 +22,8 @@
 //! Canned answers serve the quality graders: [`FaultServer::add_canned`] registers, under a set
 //! name, an answer (text and tool calls) for requests whose last user message contains a key;
 //! the longest matching key wins. A request of scenario `canned;set=NAME` gets that answer as
-//! one JSON body, or a 404 error body when no key matches.
+//! one JSON body, or a 404 error body when no key matches; `delay_ms=N` holds it N ms first
+//! (a slow model, for cancelling a run).
 //!
 //! `POST …/v1/messages` (Anthropic Messages) and `POST …/api/chat` (Ollama NDJSON) serve the
 //! `ok` scenario in those protocols; Anthropic requests without `anthropic-version` get 400.
@@ -235,6 +236,8 @@ async fn serve_connection(mut stream: TcpStream, epoch: Instant, log: Log, canne
                     log.len() - 1
                 };
                 if scenario.name == "canned" {
+                    let delay = scenario.params.get("delay_ms").and_then(|v| v.parse().ok());
+                    tokio::time::sleep(Duration::from_millis(delay.unwrap_or(0))).await;
                     let (status, body) = canned_body(&canned, &scenario, &req.body);
                     let ok = write_plain(&mut stream, status, "application/json", &[], &body).await;
                     let t = now_ns(epoch);
