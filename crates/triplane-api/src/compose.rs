@@ -523,6 +523,7 @@ fn blank(kind: ComponentKind) -> ComponentSpec {
         price: None,
         mcp: None,
         serving: None,
+        image: None,
         cost: None,
         note: None,
     }

@@ -74,9 +74,10 @@ fn labels(s: &Component) -> Value {
     json!({"app.kubernetes.io/name": s.id, "app.kubernetes.io/part-of": "triplane"})
 }
 
+/// The sandbox's `image` from the deployment file (digest-checked when the file is read), else
+/// a local placeholder that no registry serves, so an unpinned sandbox cannot start by accident.
 fn image(s: &Component) -> String {
-    // FIXME: the deployment file has no image field; the README asks for a digest-pinned image.
-    format!("localhost/triplane-sandbox-{}:latest", s.id)
+    s.image.clone().unwrap_or_else(|| format!("localhost/triplane-sandbox-{}:latest", s.id))
 }
 
 fn kubernetes(s: &Component, egress: &[Egress], managed: bool) -> String {
@@ -284,7 +285,7 @@ fn readme(s: &Component, egress: &[Egress], managed: bool) -> String {
          \x20 `srt --settings srt-settings.json -- <tool command>`.\n\n\
          Egress allow-list (the `egress` of the MCP servers this sandbox runs):\n\n{list}{fqdn}\n\
          ## Start\n\n\
-         Replace the image with your tool image, pinned by digest, then\n\
+         {start}\n\
          `kubectl apply -f kubernetes/manifests.yaml` or `docker compose up -d`.\n\n\
          ## What it protects\n\n\
          A tool that is compromised or misled cannot read the host, write outside its workspace,\n\
@@ -293,6 +294,87 @@ fn readme(s: &Component, egress: &[Egress], managed: bool) -> String {
          It does not decide what data the tools return to the agent, nor where the agent sends\n\
          it: that is the router's and the gateway's job. NetworkPolicy needs a CNI that enforces\n\
          it; gVisor needs `runsc` on the nodes.\n{managed_text}",
-        id = s.id
+        id = s.id,
+        start = match &s.image {
+            Some(image) => {
+                format!(
+                    "The image is `{image}`, pinned by digest in the deployment file. Start with"
+                )
+            }
+            None =>
+                "The image is a placeholder: set the sandbox's `image` in the deployment file\n\
+                     to your tool image pinned by digest (`REPOSITORY@sha256:…`), export again,\n\
+                     then start with"
+                    .to_owned(),
+        }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use triplane_model::{Catalog, LoadError};
+
+    const EXAMPLE: &str = include_str!("../../../assets/examples/self-hosted-sandbox.yaml");
+
+    fn with_image(image: &str) -> Result<triplane_model::Deployment, LoadError> {
+        let text = EXAMPLE.replace(
+            "      kind: sandbox\n",
+            &format!("      kind: sandbox\n      image: {image}\n"),
+        );
+        assert_ne!(text, EXAMPLE, "the example has a sandbox");
+        let catalog = Catalog::bundled().unwrap();
+        triplane_model::load_bytes("self-hosted-sandbox.yaml", text.as_bytes(), &catalog)
+    }
+
+    fn bundle_text(d: &triplane_model::Deployment, path: &str) -> String {
+        let files = crate::generate(d).unwrap();
+        String::from_utf8(files.get(path).unwrap_or_else(|| panic!("{path}")).to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_digest_pinned_image_runs_in_every_sandbox_file() {
+        let image = format!("registry.example.org/tools/runner@sha256:{}", "cd".repeat(32));
+        let d = with_image(&image).unwrap();
+        for path in ["sandbox/sandbox/kubernetes/manifests.yaml", "sandbox/sandbox/compose.yaml"] {
+            let text = bundle_text(&d, path);
+            assert!(text.contains(&image), "{path} runs the pinned image:\n{text}");
+            assert!(!text.contains("localhost/triplane-sandbox"), "{path} has no placeholder");
+        }
+        let readme = bundle_text(&d, "sandbox/sandbox/README.md");
+        assert!(readme.contains("pinned by digest in the deployment file"), "{readme}");
+    }
+
+    #[test]
+    fn without_an_image_the_placeholder_is_said_to_be_one() {
+        let catalog = Catalog::bundled().unwrap();
+        let d = triplane_model::load_bytes("e.yaml", EXAMPLE.as_bytes(), &catalog).unwrap();
+        let readme = bundle_text(&d, "sandbox/sandbox/README.md");
+        assert!(readme.contains("The image is a placeholder"), "{readme}");
+    }
+
+    #[test]
+    fn a_tag_or_an_image_on_another_kind_is_refused_naming_the_field() {
+        let Err(LoadError::Invalid { diagnostics, .. }) = with_image("tools/runner:1.2") else {
+            panic!("a tag must be refused");
+        };
+        assert!(diagnostics[0].path.ends_with(".image"), "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("not pinned by digest"), "{diagnostics:?}");
+
+        let image = format!("tools/runner@sha256:{}", "cd".repeat(32));
+        let text = EXAMPLE.replace(
+            "      kind: data-store\n",
+            &format!("      kind: data-store\n      image: {image}\n"),
+        );
+        assert_ne!(text, EXAMPLE, "the example has a data store");
+        let catalog = Catalog::bundled().unwrap();
+        let Err(LoadError::Invalid { diagnostics, .. }) =
+            triplane_model::load_bytes("e.yaml", text.as_bytes(), &catalog)
+        else {
+            panic!("an image on a data store must be refused");
+        };
+        assert!(
+            diagnostics[0].message.contains("only a sandbox has an `image`"),
+            "{diagnostics:?}"
+        );
+    }
 }

@@ -165,6 +165,9 @@ pub struct Component {
     pub mcp: Option<McpSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serving: Option<ServingSpec>,
+    /// A sandbox's container image, pinned by digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 impl Component {

@@ -342,6 +342,15 @@ fn check_component(
     if c.serving.is_some() && c.kind != ComponentKind::ModelEndpoint {
         d.error(&format!("{path}.serving"), "only a model-endpoint has `serving` settings");
     }
+    if c.image.is_some() && c.kind != ComponentKind::Sandbox {
+        d.error(
+            &format!("{path}.image"),
+            "only a sandbox has an `image`; a model server's goes in `serving.image`",
+        );
+    }
+    if let Some(problem) = c.image.as_deref().and_then(crate::spec::image_digest_problem) {
+        d.error(&format!("{path}.image"), problem);
+    }
     if let Some(problem) = c
         .serving
         .as_ref()
@@ -734,6 +743,7 @@ fn component(scope: &Scope<'_>, plane: Plane, c: &ComponentSpec) -> Component {
         cost: c.cost.clone(),
         mcp: c.mcp.clone(),
         serving: c.serving.clone(),
+        image: c.image.clone(),
     }
 }
 

@@ -382,6 +382,10 @@ pub struct ComponentSpec {
     pub mcp: Option<McpSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<ServingSpec>,
+    /// For a `sandbox`: the container its tools run in, pinned by digest
+    /// (`REPOSITORY@sha256:<64 hex>`); without it the export writes a placeholder to replace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<SelfHostedCostSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
