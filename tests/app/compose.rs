@@ -18,24 +18,6 @@ use triplane_systests::app_driver::*;
 
 type Problem = (u32, u32, String, String, Option<String>);
 
-/// Waits until the editor is idle with `version` edits on its undo stack.
-async fn settled(client: &Client, version: usize) {
-    wait_for(
-        client,
-        &format!("[data-testid=compose][data-busy='false'][data-version='{version}']"),
-    )
-    .await;
-}
-
-async fn yaml_text(client: &Client) -> String {
-    let toggle = wait_for(client, "[data-testid=compose-yaml-toggle]").await;
-    if toggle.attr("aria-pressed").await.unwrap().as_deref() != Some("true") {
-        toggle.click().await.unwrap();
-    }
-    let area = wait_for(client, "[data-testid=compose-yaml]").await;
-    area.prop("value").await.unwrap().expect("the YAML panel holds the text")
-}
-
 async fn dom_problems(client: &Client) -> BTreeSet<Problem> {
     let mut out = BTreeSet::new();
     let list = wait_for(client, "[data-testid=compose-problems]").await;
@@ -79,69 +61,13 @@ fn cli_check(h: &Harness, text: &str) -> (bool, BTreeSet<Problem>) {
     (report["valid"] == Value::Bool(true), problems)
 }
 
-async fn add_offering(client: &Client, query: &str, id: &str) {
-    let search = wait_for(client, "[data-testid=compose-search]").await;
-    search.clear().await.unwrap();
-    search.send_keys(query).await.unwrap();
-    // The list answers the query typed (it is debounced).
-    let list = format!("[data-testid=compose-offerings][data-query='{query}']");
-    let item = wait_for(client, &format!("{list} [data-offering='{id}']")).await;
-    item.find(Locator::Css("[data-testid=compose-add-offering]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Clicks `css` after scrolling it into the middle of its panel: WebKitWebDriver does not
-/// scroll an element inside a scrolled panel into view by itself.
-async fn click(client: &Client, css: &str) {
-    let e = wait_for(client, css).await;
-    let arg = serde_json::to_value(&e).unwrap();
-    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.unwrap();
-    e.click().await.unwrap();
-}
-
-async fn select(client: &Client, id: &str) {
-    wait_for(client, &format!(".compose-node[data-component='{id}']")).await.click().await.unwrap();
-    wait_for(client, &format!("[data-testid=compose-side] [data-selected='{id}']")).await;
-}
-
-async fn link(client: &Client, from: &str, to: &str, version: usize) {
-    select(client, from).await;
-    let target = wait_for(client, "[data-testid=compose-link-target]").await;
-    let arg = serde_json::to_value(&target).unwrap();
-    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.unwrap();
-    target
-        .find(Locator::Css(&format!("option[value='{to}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    click(client, "[data-testid=compose-link]").await;
-    settled(client, version).await;
-    wait_for(client, &format!("[data-link='{from}->{to}']")).await;
-}
-
-async fn set_field(client: &Client, id: &str, field: &str, value: &str, version: usize) {
-    select(client, id).await;
-    let input =
-        wait_for(client, &format!("[data-testid=compose-side] input[data-field='{field}']")).await;
-    input.clear().await.unwrap();
-    // U+E007 is WebDriver's Enter: the field commits on Enter.
-    input.send_keys(&format!("{value}\u{E007}")).await.unwrap();
-    settled(client, version).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn compose_a_deployment_and_match_triplane_check() {
     let h = Harness::start();
     let client = h.session(&["example:frontier-only"]).await;
     screenshot(&client, "19-compose-launch-en").await;
     open_tab(&client, "compose").await;
-    settled(&client, 0).await;
+    compose_settled(&client, 0).await;
     wait_for(&client, ".compose-node[data-component='agent-loop']").await;
     assert_eq!(dom_problems(&client).await, BTreeSet::new(), "the example starts valid");
     screenshot(&client, "20-compose-start-en").await;
@@ -149,19 +75,19 @@ async fn compose_a_deployment_and_match_triplane_check() {
     let model = "mistral-la-plateforme-eu";
     let sandbox = "gvisor-k8s-sandbox";
     add_offering(&client, "mistral", model).await;
-    settled(&client, 1).await;
+    compose_settled(&client, 1).await;
     wait_for(&client, &format!(".compose-node[data-component='{model}']")).await;
     add_offering(&client, "gvisor", sandbox).await;
-    settled(&client, 2).await;
+    compose_settled(&client, 2).await;
     wait_for(&client, &format!(".compose-node[data-component='{sandbox}'][data-problems='1']"))
         .await;
 
-    link(&client, "agent-loop", model, 3).await;
-    link(&client, "agent-loop", sandbox, 4).await;
-    set_field(&client, model, "data_classes", "internal, persnal", 5).await;
+    compose_link(&client, "agent-loop", model, 3).await;
+    compose_link(&client, "agent-loop", sandbox, 4).await;
+    compose_set_field(&client, model, "data_classes", "internal, persnal", 5).await;
 
     // The editor lists what `triplane check` says about the very same text.
-    let text = yaml_text(&client).await;
+    let text = compose_text(&client).await;
     let (valid, expected) = cli_check(&h, &text);
     assert!(!valid, "the sandbox has no site and `persnal` is a typo:\n{text}");
     let messages: BTreeSet<&str> = expected.iter().map(|p| p.3.as_str()).collect();
@@ -186,22 +112,22 @@ async fn compose_a_deployment_and_match_triplane_check() {
     );
     screenshot(&client, "21-compose-problems-en").await;
 
-    set_field(&client, model, "data_classes", "internal, personal", 6).await;
-    set_field(&client, sandbox, "site", "ministere-paris", 7).await;
+    compose_set_field(&client, model, "data_classes", "internal, personal", 6).await;
+    compose_set_field(&client, sandbox, "site", "ministere-paris", 7).await;
     wait_for(&client, "[data-testid=compose-status][data-problems='0']").await;
-    let fixed = yaml_text(&client).await;
+    let fixed = compose_text(&client).await;
 
     // Undo with the button: the site goes, its problem comes back.
     wait_for(&client, "[data-testid=compose-undo]").await.click().await.unwrap();
-    settled(&client, 6).await;
+    compose_settled(&client, 6).await;
     wait_for(&client, "[data-testid=compose-status][data-problems='1']").await;
-    let undone = yaml_text(&client).await;
+    let undone = compose_text(&client).await;
     assert_eq!(dom_problems(&client).await, cli_check(&h, &undone).1, "after undo");
     // Redo from the keyboard: Ctrl+Shift+Z with the focus in the editor (on the Undo button).
     let undo = wait_for(&client, "[data-testid=compose-undo]").await;
     undo.send_keys("\u{E009}\u{E008}z\u{E000}").await.unwrap();
-    settled(&client, 7).await;
-    assert_eq!(yaml_text(&client).await, fixed, "redo gives back the fixed text");
+    compose_settled(&client, 7).await;
+    assert_eq!(compose_text(&client).await, fixed, "redo gives back the fixed text");
 
     let (valid, problems) = cli_check(&h, &fixed);
     assert!(valid, "the composed text passes `triplane check`: {problems:?}\n{fixed}");
@@ -218,7 +144,7 @@ async fn compose_a_deployment_and_match_triplane_check() {
     assert_eq!(status, fr["compose"]["valid"], "the status reads in French");
     let tab = wait_for(&client, "[data-tab='compose']").await.text().await.unwrap();
     assert_eq!(tab, fr["compose"]["tab"]);
-    select(&client, sandbox).await;
+    select_component(&client, sandbox).await;
     screenshot(&client, "23-compose-valid-fr").await;
 
     // The app holds the composed text: the overview shows the new components.
@@ -228,7 +154,7 @@ async fn compose_a_deployment_and_match_triplane_check() {
     }
     // And the editor comes back with its history when the tab is opened again.
     open_tab(&client, "compose").await;
-    settled(&client, 7).await;
-    assert_eq!(yaml_text(&client).await, fixed);
+    compose_settled(&client, 7).await;
+    assert_eq!(compose_text(&client).await, fixed);
     client.close().await.unwrap();
 }

@@ -14,40 +14,12 @@
 //!
 //! Missing tools fail the test with the script that installs them; it never skips.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 use triplane_systests::app_driver::*;
-
-/// `(component, law, status)` for every badge in the DOM.
-async fn dom_exposure(client: &Client) -> BTreeSet<(String, String, String)> {
-    let mut out = BTreeSet::new();
-    for b in client.find_all(Locator::Css(".badge[data-law]")).await.unwrap() {
-        out.insert((
-            attr(&b, "data-component").await,
-            attr(&b, "data-law").await,
-            attr(&b, "data-status").await,
-        ));
-    }
-    out
-}
-
-fn cli_exposure(show: &Value) -> BTreeSet<(String, String, String)> {
-    let mut out = BTreeSet::new();
-    for c in show["components"].as_array().unwrap() {
-        for e in c["exposure"].as_array().unwrap() {
-            out.insert((
-                c["id"].as_str().unwrap().to_string(),
-                e["law"].as_str().unwrap().to_string(),
-                e["status"].as_str().unwrap().to_string(),
-            ));
-        }
-    }
-    out
-}
 
 fn catalog(lang: &str) -> Value {
     ui_catalog(lang)

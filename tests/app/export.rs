@@ -9,63 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::Value;
 use triplane_systests::app_driver::*;
 
 const EXAMPLE: &str = "hybrid";
-
-/// Every file under `dir` by relative path, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-fn cli_status(h: &Harness, args: &[&str]) -> (i32, String) {
-    let out = Command::new(&h.cli).args(args).output().expect("running the triplane CLI");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-/// Types `value` into the input `css`, replacing what it held.
-async fn fill(client: &Client, css: &str, value: &str) {
-    let input = wait_for(client, css).await;
-    input.clear().await.unwrap();
-    input.send_keys(value).await.unwrap();
-}
-
-/// Scrolls `css` into view so the screenshot shows it.
-async fn show(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
-    client.execute(script, vec![Value::from(css)]).await.unwrap();
-    // Lets WebKit paint the scrolled frame before the screenshot; nothing is asserted on time.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-}
-
-/// Writes the open deployment from the app and waits for the outcome: the verification panel
-/// or the error.
-async fn write_from_app(client: &Client, target: &Path, archive: bool, key: &Path) {
-    let format = if archive { "archive" } else { "folder" };
-    wait_for(client, &format!("[data-testid=export-format-{format}]")).await.click().await.unwrap();
-    fill(client, "[data-testid=export-target]", target.to_str().unwrap()).await;
-    fill(client, "[data-testid=export-key]", key.to_str().unwrap()).await;
-    wait_for(client, "[data-testid=export-write]:not([disabled])").await.click().await.unwrap();
-    wait_for(client, "[data-testid=export-verify], [data-testid=export-error]").await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
@@ -149,7 +98,7 @@ async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
     let verify = wait_for(&client, "[data-testid=export-verify]").await;
     assert_eq!(attr(&verify, "data-ok").await, "true", "the app verifies what it wrote");
     assert_eq!(attr(&verify, "data-signature").await, "verified", "with the public key beside");
-    show(&client, "[data-testid=export-verify]").await;
+    scroll_into_view(&client, "[data-testid=export-verify]").await;
     screenshot(&client, "export-03-written-en").await;
     let (code, err) = cli_status(&h, &["verify", app_bundle.to_str().unwrap(), "--pubkey", public]);
     assert_eq!(code, 0, "`triplane verify` accepts the app's bundle: {err}");
@@ -199,7 +148,7 @@ async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
         .filter(|n| n.starts_with(".triplane-export-"))
         .collect();
     assert!(stray.is_empty(), "no temporary folder is left beside the target: {stray:?}");
-    show(&client, "[data-testid=export-error]").await;
+    scroll_into_view(&client, "[data-testid=export-error]").await;
     screenshot(&client, "export-04-not-empty-en").await;
 
     // French.
@@ -212,7 +161,7 @@ async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
     assert_eq!(title, fr["export"]["title"], "the view's French title");
     let button = wait_for(&client, "[data-testid=export-write]").await.text().await.unwrap();
     assert_eq!(button, fr["export"]["write"]);
-    show(&client, "[data-testid=export-error]").await;
+    scroll_into_view(&client, "[data-testid=export-error]").await;
     screenshot(&client, "export-05-not-empty-fr").await;
     wait_for(&client, "[data-testid=bundle-tree] [data-path='README.md']")
         .await

@@ -17,7 +17,7 @@
 //! in Settings is in the keychain (the CLI sees it) and is shown masked only.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -102,15 +102,6 @@ fn start_keyring() -> Keyring {
     Keyring { bus, daemon, _dir: dir }
 }
 
-/// The dialog answers the app reads (debug builds only).
-struct Dialog(PathBuf);
-
-impl Dialog {
-    fn answer(&self, path: &Path) {
-        std::fs::write(&self.0, path.to_str().unwrap()).unwrap();
-    }
-}
-
 /// Sets a React-controlled textarea's value as typing would, in one step.
 async fn set_source(client: &Client, text: &str) {
     let script = "const ta = document.querySelector('[data-testid=source]');
@@ -125,26 +116,6 @@ async fn apply_source(client: &Client, text: &str) {
     set_source(client, text).await;
     wait_for(client, "[data-testid=source-apply]:not([disabled])").await.click().await.unwrap();
     wait_for(client, "[data-testid=unsaved]").await;
-}
-
-async fn open_file(client: &Client, dialog: &Dialog, path: &Path) {
-    dialog.answer(path);
-    wait_for(client, "[data-testid=open-file]").await.click().await.unwrap();
-    wait_for(client, &format!("[data-testid=file-bar][data-path='{}']", path.display())).await;
-}
-
-async fn switch(client: &Client, lang: &str) {
-    wait_for(client, &format!("[data-lang={lang}]")).await.click().await.unwrap();
-    wait_for(client, &format!("html[lang={lang}]")).await;
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, css).await.text().await.unwrap()
-}
-
-fn check_exit(h: &Harness, path: &Path) -> i32 {
-    let out = Command::new(&h.cli).arg("check").arg(path).output().unwrap();
-    out.status.code().unwrap_or(-1)
 }
 
 /// Launch, then one click on the start screen: four examples side by side with the grades and
@@ -167,14 +138,14 @@ async fn demo_in_one_click(h: &Harness, db: &Path) {
     let shown = assert_comparison_matches(&client, &cli).await;
     assert_eq!(shown, 4, "four variants side by side");
     screenshot(&client, "files-02-demo-compare-en").await;
-    switch(&client, "fr").await;
+    set_language(&client, "fr").await;
     let fr = ui_catalog("fr");
     assert_eq!(text_of(&client, "#compare-title").await, fr["compare"]["title"]);
     screenshot(&client, "files-03-demo-compare-fr").await;
     client.close().await.unwrap();
 
     let client = h.session(&["--db", db.to_str().unwrap()]).await;
-    switch(&client, "fr").await;
+    set_language(&client, "fr").await;
     let title = text_of(&client, "#start-title").await;
     assert_eq!(title, fr["start"]["title"].as_str().unwrap());
     screenshot(&client, "files-04-start-fr").await;
@@ -232,11 +203,11 @@ async fn open_edit_save_history(h: &Harness, dir: &Path, dialog: &Dialog) {
         .await
         .unwrap();
     screenshot(&client, "files-06-history-diff-en").await;
-    switch(&client, "fr").await;
+    set_language(&client, "fr").await;
     let fr = ui_catalog("fr");
     assert_eq!(text_of(&client, "#revisions-title").await, fr["history"]["revisions"]);
     screenshot(&client, "files-07-history-diff-fr").await;
-    switch(&client, "en").await;
+    set_language(&client, "en").await;
 
     // Restore revision 1: a third revision with the old text, written to the file.
     let row = wait_for(&client, "tr[data-revision='1']").await;
@@ -351,9 +322,9 @@ async fn crash_recovery(h: &Harness, dir: &Path, dialog: &Dialog) {
     let offer = wait_for(&client, "[data-testid=autosave-offer]").await;
     assert!(offer.text().await.unwrap().contains("crash.yaml"));
     screenshot(&client, "files-12-recover-offer-en").await;
-    switch(&client, "fr").await;
+    set_language(&client, "fr").await;
     screenshot(&client, "files-13-recover-offer-fr").await;
-    switch(&client, "en").await;
+    set_language(&client, "en").await;
     wait_for(&client, "[data-testid=autosave-resume]").await.click().await.unwrap();
     wait_for(&client, &format!("[data-testid=file-bar][data-path='{}']", file.display())).await;
     wait_for(&client, "[data-testid=unsaved]").await;
@@ -405,9 +376,9 @@ async fn keys_in_settings(h: &Harness, dir: &Path) {
     let input = wait_for(&client, &format!("{row} [data-testid=key-input]")).await;
     assert_eq!(input.prop("value").await.unwrap().as_deref(), Some(""), "the field is cleared");
     screenshot(&client, "files-15-settings-en").await;
-    switch(&client, "fr").await;
+    set_language(&client, "fr").await;
     screenshot(&client, "files-16-settings-fr").await;
-    switch(&client, "en").await;
+    set_language(&client, "en").await;
 
     let cli = h.cli_json(&["keys", "show", "anthropic", "--json"]);
     assert_eq!(cli["stored"], true, "the CLI finds the key in the same keychain: {cli}");

@@ -4,6 +4,7 @@
 //!
 //! Missing tools fail the test with the script that installs them; it never skips.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -178,7 +179,13 @@ pub async fn wait_for(client: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("`{css}` did not appear within {WAIT:?}: {e}"))
 }
 
+/// Saves a screenshot once WebKit has painted the current DOM: a change (a language switch, a
+/// re-render) can otherwise reach the DOM a frame before the screen, and the picture shows the
+/// frame before it.
 pub async fn screenshot(client: &Client, name: &str) {
+    let painted = "const done = arguments[arguments.length - 1]; \
+                   requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+    client.execute_async(painted, vec![]).await.expect("waiting for a painted frame");
     let png = client.screenshot().await.expect("taking a screenshot");
     std::fs::write(out_dir().join(format!("{name}.png")), png).unwrap();
 }
@@ -215,8 +222,9 @@ pub fn ui_catalog(lang: &str) -> Value {
     Value::Object(out)
 }
 
-/// Asserts that the Simulation tab's scorecard (grade per plane and overall) and its number of
-/// violations equal those of `sim`, the CLI's `simulate --json` for the same file and seed.
+/// Asserts that the Simulation tab's scorecard (grade per plane and overall), its total flows,
+/// its cost per month and its number of violations equal those of `sim`, the CLI's
+/// `simulate --json` for the same file and seed.
 pub async fn assert_simulation_matches(client: &Client, sim: &Value, what: &str) {
     let mut expected: Vec<(String, String)> = sim["scorecard"]["planes"]
         .as_array()
@@ -235,6 +243,29 @@ pub async fn assert_simulation_matches(client: &Client, sim: &Value, what: &str)
     }
     grades.sort();
     assert_eq!(grades, expected, "{what}: grade per plane, DOM vs CLI");
+    let flows = wait_for(client, "[data-testid=total-flows]").await;
+    assert_eq!(
+        attr(&flows, "data-value").await,
+        sim["totals"]["flows"].to_string(),
+        "{what}: flows"
+    );
+    let cost = wait_for(client, "[data-testid=cost]").await;
+    assert_eq!(
+        dom_costs(&cost).await,
+        cli_costs(&sim["cost"]["per_month"]),
+        "{what}: cost per month, DOM vs CLI"
+    );
+    let unpriced = match client.find(Locator::Css("[data-testid=unpriced]")).await {
+        Ok(e) => attr(&e, "data-components").await,
+        Err(_) => String::new(),
+    };
+    let cli_unpriced: Vec<&str> = sim["cost"]["unpriced"]
+        .as_array()
+        .expect("simulate --json has cost.unpriced")
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(unpriced, cli_unpriced.join(","), "{what}: components without a price");
     let violations = client.find_all(Locator::Css("[data-testid=violation]")).await.unwrap().len();
     assert_eq!(
         violations,
@@ -243,9 +274,26 @@ pub async fn assert_simulation_matches(client: &Client, sim: &Value, what: &str)
     );
 }
 
-/// Asserts that the Compare tab's rows (grade per plane and number of violated rules per
-/// variant, keyed by file) equal `cli`, the CLI's `compare --json` of the same files and seed;
-/// returns how many variants the tab shows.
+/// `(currency, amount)` for each currency an element shows (`data-currency`, `data-amount`).
+async fn dom_costs(e: &Element) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for c in e.find_all(Locator::Css("[data-currency]")).await.unwrap() {
+        let amount = attr(&c, "data-amount").await;
+        let amount = amount.parse().unwrap_or_else(|_| panic!("`{amount}` is not an amount"));
+        out.push((attr(&c, "data-currency").await, amount));
+    }
+    out
+}
+
+/// `(currency, amount)` of a CLI cost object (`{"EUR": 12.5}`), in currency order.
+fn cli_costs(per_month: &Value) -> Vec<(String, f64)> {
+    let Some(per_month) = per_month.as_object() else { panic!("a cost object: {per_month}") };
+    per_month.iter().map(|(c, a)| (c.clone(), a.as_f64().unwrap())).collect()
+}
+
+/// Asserts that the Compare tab's rows (grade per plane, number of violated rules, violating
+/// flows and cost per month per variant, keyed by file) equal `cli`, the CLI's `compare --json`
+/// of the same files and seed; returns how many variants the tab shows.
 pub async fn assert_comparison_matches(client: &Client, cli: &Value) -> usize {
     let mut expected = std::collections::BTreeSet::new();
     for v in cli["variants"].as_array().expect("compare --json has variants") {
@@ -253,7 +301,10 @@ pub async fn assert_comparison_matches(client: &Client, cli: &Value) -> usize {
         for (plane, grade) in v["grades"].as_object().unwrap() {
             expected.insert((file.clone(), plane.clone(), grade.as_str().unwrap().to_string()));
         }
-        expected.insert((file, "violations".into(), v["violations"].to_string()));
+        expected.insert((file.clone(), "violations".into(), v["violations"].to_string()));
+        expected.insert((file.clone(), "flows".into(), v["violating_flows"].to_string()));
+        let cost = format!("{:?}", cli_costs(&v["cost_per_month"]));
+        expected.insert((file, "cost".into(), cost));
     }
     let mut shown = std::collections::BTreeSet::new();
     let rows = client.find_all(Locator::Css("tr[data-variant]")).await.unwrap();
@@ -264,8 +315,213 @@ pub async fn assert_comparison_matches(client: &Client, cli: &Value) -> usize {
             shown.insert((file.clone(), plane, cell.text().await.unwrap()));
         }
         let violations = row.find(Locator::Css("[data-testid=variant-violations]")).await.unwrap();
-        shown.insert((file, "violations".into(), violations.text().await.unwrap()));
+        shown.insert((file.clone(), "violations".into(), violations.text().await.unwrap()));
+        let flows = row.find(Locator::Css("[data-testid=variant-violating-flows]")).await.unwrap();
+        shown.insert((file.clone(), "flows".into(), attr(&flows, "data-value").await));
+        let cost = row.find(Locator::Css("[data-testid=variant-cost]")).await.unwrap();
+        shown.insert((file, "cost".into(), format!("{:?}", dom_costs(&cost).await)));
     }
-    assert_eq!(shown, expected, "grades and violations per variant: DOM vs CLI");
+    assert_eq!(shown, expected, "grades, violations, flows and cost per variant: DOM vs CLI");
     rows.len()
+}
+
+// Steps shared by several app tests: the composition editor, the exposure badges, the file
+// dialogs, the Export tab, the language switch.
+
+/// Waits until the editor is idle with `version` edits on its undo stack.
+pub async fn compose_settled(client: &Client, version: usize) {
+    wait_for(
+        client,
+        &format!("[data-testid=compose][data-busy='false'][data-version='{version}']"),
+    )
+    .await;
+}
+
+/// The text the Compose tab holds, read from its YAML panel (opened if it is closed).
+pub async fn compose_text(client: &Client) -> String {
+    let toggle = wait_for(client, "[data-testid=compose-yaml-toggle]").await;
+    if toggle.attr("aria-pressed").await.unwrap().as_deref() != Some("true") {
+        toggle.click().await.unwrap();
+    }
+    let area = wait_for(client, "[data-testid=compose-yaml]").await;
+    area.prop("value").await.unwrap().expect("the YAML panel holds the text")
+}
+
+/// Adds the catalog offering `id` from the Compose tab's catalog panel, found by `query`.
+pub async fn add_offering(client: &Client, query: &str, id: &str) {
+    let search = wait_for(client, "[data-testid=compose-search]").await;
+    search.clear().await.unwrap();
+    search.send_keys(query).await.unwrap();
+    // The list answers the query typed (it is debounced).
+    let list = format!("[data-testid=compose-offerings][data-query='{query}']");
+    let item = wait_for(client, &format!("{list} [data-offering='{id}']")).await;
+    item.find(Locator::Css("[data-testid=compose-add-offering]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks `css` after scrolling it into the middle of its panel: WebKitWebDriver does not
+/// scroll an element inside a scrolled panel into view by itself.
+pub async fn click_centered(client: &Client, css: &str) {
+    let e = wait_for(client, css).await;
+    let arg = serde_json::to_value(&e).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.unwrap();
+    e.click().await.unwrap();
+}
+
+/// Selects a node of the Compose canvas and waits for the side panel to show it.
+pub async fn select_component(client: &Client, id: &str) {
+    wait_for(client, &format!(".compose-node[data-component='{id}']")).await.click().await.unwrap();
+    wait_for(client, &format!("[data-testid=compose-side] [data-selected='{id}']")).await;
+}
+
+/// Links `from` to `to` from the side panel; `version` is the undo stack's depth after it.
+pub async fn compose_link(client: &Client, from: &str, to: &str, version: usize) {
+    select_component(client, from).await;
+    let target = wait_for(client, "[data-testid=compose-link-target]").await;
+    let arg = serde_json::to_value(&target).unwrap();
+    client.execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.unwrap();
+    target
+        .find(Locator::Css(&format!("option[value='{to}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_centered(client, "[data-testid=compose-link]").await;
+    compose_settled(client, version).await;
+    wait_for(client, &format!("[data-link='{from}->{to}']")).await;
+}
+
+/// Sets a component's text field in the side panel (committed with Enter).
+pub async fn compose_set_field(
+    client: &Client,
+    id: &str,
+    field: &str,
+    value: &str,
+    version: usize,
+) {
+    select_component(client, id).await;
+    let input =
+        wait_for(client, &format!("[data-testid=compose-side] input[data-field='{field}']")).await;
+    input.clear().await.unwrap();
+    // U+E007 is WebDriver's Enter: the field commits on Enter.
+    input.send_keys(&format!("{value}\u{E007}")).await.unwrap();
+    compose_settled(client, version).await;
+}
+
+/// `(component, law, status)` for every badge in the DOM.
+pub async fn dom_exposure(client: &Client) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for b in client.find_all(Locator::Css(".badge[data-law]")).await.unwrap() {
+        out.insert((
+            attr(&b, "data-component").await,
+            attr(&b, "data-law").await,
+            attr(&b, "data-status").await,
+        ));
+    }
+    out
+}
+
+/// `(component, law, status)` for every exposure finding of `triplane show --json`.
+pub fn cli_exposure(show: &Value) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for c in show["components"].as_array().unwrap() {
+        for e in c["exposure"].as_array().unwrap() {
+            out.insert((
+                c["id"].as_str().unwrap().to_string(),
+                e["law"].as_str().unwrap().to_string(),
+                e["status"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// Every file under `dir` by relative path, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The exit code and standard error of the triplane CLI run with `args`.
+pub fn cli_status(h: &Harness, args: &[&str]) -> (i32, String) {
+    let out = Command::new(&h.cli).args(args).output().expect("running the triplane CLI");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Types `value` into the input `css`, replacing what it held.
+pub async fn fill(client: &Client, css: &str, value: &str) {
+    let input = wait_for(client, css).await;
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+/// Scrolls `css` into view so the screenshot shows it.
+pub async fn scroll_into_view(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
+    client.execute(script, vec![Value::from(css)]).await.unwrap();
+    // Lets WebKit paint the scrolled frame before the screenshot; nothing is asserted on time.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+}
+
+/// Writes the open deployment from the app and waits for the outcome: the verification panel
+/// or the error.
+pub async fn write_from_app(client: &Client, target: &Path, archive: bool, key: &Path) {
+    let format = if archive { "archive" } else { "folder" };
+    wait_for(client, &format!("[data-testid=export-format-{format}]")).await.click().await.unwrap();
+    fill(client, "[data-testid=export-target]", target.to_str().unwrap()).await;
+    fill(client, "[data-testid=export-key]", key.to_str().unwrap()).await;
+    wait_for(client, "[data-testid=export-write]:not([disabled])").await.click().await.unwrap();
+    wait_for(client, "[data-testid=export-verify], [data-testid=export-error]").await;
+}
+
+/// The native dialogs' answers, which the app's debug build reads from the file named by
+/// `TRIPLANE_DIALOG_RESPONSE_FILE` (`src-tauri/src/dialog.rs`): one path per dialog.
+pub struct Dialog(pub PathBuf);
+
+impl Dialog {
+    pub fn answer(&self, path: &Path) {
+        std::fs::write(&self.0, path.to_str().unwrap()).unwrap();
+    }
+}
+
+/// Opens `path` through the Open dialog (answered by `dialog`) and waits for the file bar.
+pub async fn open_file(client: &Client, dialog: &Dialog, path: &Path) {
+    dialog.answer(path);
+    wait_for(client, "[data-testid=open-file]").await.click().await.unwrap();
+    wait_for(client, &format!("[data-testid=file-bar][data-path='{}']", path.display())).await;
+}
+
+/// Switches the UI to `lang` from the header.
+pub async fn set_language(client: &Client, lang: &str) {
+    wait_for(client, &format!("[data-lang={lang}]")).await.click().await.unwrap();
+    wait_for(client, &format!("html[lang={lang}]")).await;
+}
+
+/// The text of the first element matching `css`, once it appears.
+pub async fn text_of(client: &Client, css: &str) -> String {
+    wait_for(client, css).await.text().await.unwrap()
+}
+
+/// The exit code of `triplane check PATH`.
+pub fn check_exit(h: &Harness, path: &Path) -> i32 {
+    let out = Command::new(&h.cli).arg("check").arg(path).output().unwrap();
+    out.status.code().unwrap_or(-1)
 }

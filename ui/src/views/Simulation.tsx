@@ -191,11 +191,18 @@ function Report({ result, n }: { result: SimulationView; n: (v: number | null) =
           <dd data-testid="cost">
             {result.costPerMonth.length === 0
               ? t("simulation.noCost")
-              : result.costPerMonth.map((c) => `${n(c.amount)} ${c.currency}`).join(" · ")}
+              : result.costPerMonth.map((c, i) => (
+                  <span key={c.currency} data-currency={c.currency} data-amount={c.amount}>
+                    {i > 0 && " · "}
+                    {`${n(c.amount)} ${c.currency}`}
+                  </span>
+                ))}
           </dd>
         </dl>
         {result.unpriced.length > 0 && (
-          <p className="muted">{t("simulation.unpriced", { components: result.unpriced.join(", ") })}</p>
+          <p className="muted" data-testid="unpriced" data-components={result.unpriced.join(",")}>
+            {t("simulation.unpriced", { components: result.unpriced.join(", ") })}
+          </p>
         )}
       </div>
 
