@@ -47,6 +47,20 @@ pub fn pick_save<R: Runtime>(
     into_path(picked)
 }
 
+/// The quality suite file the user picked, or `None` when they cancelled.
+pub fn pick_suite<R: Runtime>(app: &AppHandle<R>) -> Result<Option<PathBuf>, WireError> {
+    if let Some(answer) = scripted() {
+        return answer;
+    }
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Open a quality suite")
+        .add_filter("Quality suite (YAML)", &["yaml", "yml"])
+        .blocking_pick_file();
+    into_path(picked)
+}
+
 fn into_path(picked: Option<tauri_plugin_dialog::FilePath>) -> Result<Option<PathBuf>, WireError> {
     picked
         .map(|p| {

@@ -32,6 +32,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         commands::bench::bench_run,
         commands::bench::bench_charts,
         commands::bench::bench_suites,
+        commands::bench::bench_open_suite,
         commands::bench::bench_run_quality,
         commands::bench::bench_compare,
         projects::projects_list,
@@ -104,6 +105,7 @@ pub fn run() {
         .manage(files)
         .manage(state)
         .manage(triplane_api::bench_app::RunControl::default())
+        .manage(triplane_api::bench_app::SuiteFiles::default())
         .manage(triplane_api::simulation_run::SimulationControl::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {

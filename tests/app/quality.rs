@@ -6,7 +6,9 @@
 //! form, against canned right and wrong labels, shows the pass rate, passes/n, the confusion
 //! matrix and the per-case verdicts of `triplane bench show RUN --json`, and re-grades to the
 //! same verdicts; a longer run cancelled from the page is stored `cancelled` with the samples
-//! graded before the cancel; two runs ticked and compared show the figures of
+//! graded before the cancel; a suite file picked in the native dialog (answered through
+//! `TRIPLANE_DIALOG_RESPONSE_FILE`, `src-tauri/src/dialog.rs`) runs like a built-in suite, and
+//! a broken one is refused naming its line; two runs ticked and compared show the figures of
 //! `triplane bench compare --json` and the very SVGs `bench compare --charts --price` writes
 //! (pass rate, confusion matrices, quality × latency × price with its Pareto front); the page
 //! reads in English and French. Screenshots land in `test-output/app-e2e/quality-*.png`.
@@ -115,8 +117,19 @@ async fn page_charts(client: &Client) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
+#[test]
+fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialog = dir.path().join("dialog-answer");
+    // Read by the app's debug build, which tauri-driver starts with this process's
+    // environment; set before any runtime thread starts.
+    std::env::set_var("TRIPLANE_DIALOG_RESPONSE_FILE", &dialog);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(drive(dir, dialog));
+}
+
+async fn drive(dir: tempfile::TempDir, dialog: std::path::PathBuf) {
     let server = FaultServer::start().await.unwrap();
     let suite = triplane_api::quality::load_suite("classification").unwrap();
 
@@ -145,7 +158,6 @@ async fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
     let ids: Vec<&str> = chosen.iter().map(|c| c.id.as_str()).collect();
 
     let h = Harness::start();
-    let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("quality.db").display().to_string();
     let client = h.session(&["--db", &db]).await;
     let fr = ui_catalog("fr");
@@ -286,6 +298,49 @@ async fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
     assert_eq!(regrade["samples"].as_u64(), Some(graded));
     assert_eq!(regrade["differences"], Value::Array(vec![]), "a cancelled run re-grades the same");
 
+    // A suite file picked in the dialog runs as `bench quality --suite FILE` would.
+    let tiny = workspace().join("tests/fixtures/quality/classifier.yaml");
+    for (key, label) in [
+        ("Text A", "public"),
+        ("Text B", "internal"),
+        ("Text C", "internal"),
+        ("Text D", "personal"),
+        ("Text E", "personal"),
+        ("Text F", "restricted"),
+    ] {
+        server.add_canned("tiny", key, answer(label));
+    }
+    scroll_to(&client, "[data-testid=bench-quality-form]").await;
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "suite: 1\nid: broken\ntitel: Broken\n").unwrap();
+    std::fs::write(&dialog, broken.display().to_string()).unwrap();
+    wait_for(&client, "[data-testid=bench-open-suite]").await.click().await.unwrap();
+    let refused = wait_for(&client, "[data-testid=bench-suite-error]").await;
+    assert_eq!(attr(&refused, "data-code").await, "invalid", "a suite that does not load");
+    let message = refused.text().await.unwrap();
+    assert!(message.contains("broken.yaml:"), "the refusal names the file and line: {message}");
+    std::fs::write(&dialog, tiny.display().to_string()).unwrap();
+    wait_for(&client, "[data-testid=bench-open-suite]").await.click().await.unwrap();
+    // The refused file took no handle: the first file opened is `file:0`.
+    wait_for(&client, "[data-testid=bench-suite-about][data-suite='file:0'][data-cases='6']").await;
+    fill(&client, "model", "canned;set=tiny").await;
+    fill(&client, "candidate", "tiny").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&client, "quality-04-suite-file-en").await;
+    wait_for(&client, "[data-testid=bench-quality-run]").await.click().await.unwrap();
+    let from_file =
+        finished(&client, "completed", &[alpha.as_str(), beta.as_str(), slow.as_str()]).await;
+    let show_file = h.cli_json(&["bench", "show", &from_file, "--json", "--db", &db]);
+    assert_eq!(show_file["suite"], "classifier-smoke", "the picked file's suite was run");
+    assert_eq!(show_file["pass_rate"]["passes"], 4, "two of six canned labels are wrong");
+    let shown = wait_for(
+        &client,
+        &format!("[data-testid=bench-detail][data-run='{from_file}'] [data-testid=bench-quality]"),
+    )
+    .await;
+    assert_eq!(attr(&shown, "data-passes").await, "4");
+    assert_eq!(attr(&shown, "data-n").await, "6");
+
     // Latency runs of both candidates, from the CLI: the comparison reads their medians.
     for (candidate, scenario) in
         [("alpha", "ok;tokens=4;ttft_ms=10;itl_ms=2"), ("beta", "ok;tokens=4;ttft_ms=90;itl_ms=10")]
@@ -375,9 +430,9 @@ async fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
     }
     charts_loaded(&client).await;
     scroll_to(&client, "[data-testid=bench-comparison]").await;
-    screenshot(&client, "quality-04-compare-en").await;
+    screenshot(&client, "quality-05-compare-en").await;
     scroll_to(&client, "[data-testid=bench-comparison] [data-chart=tradeoff]").await;
-    screenshot(&client, "quality-05-pareto-en").await;
+    screenshot(&client, "quality-06-pareto-en").await;
 
     // French: the labels come from the French catalog.
     wait_for(&client, "[data-lang=fr]").await.click().await.unwrap();
@@ -385,18 +440,18 @@ async fn quality_runs_from_the_app_show_what_bench_show_and_compare_say() {
     let title = wait_for(&client, "#bench-compare-title").await.text().await.unwrap();
     assert_eq!(title, fr["bench"]["compare"]["title"].as_str().unwrap());
     scroll_to(&client, "[data-testid=bench-comparison]").await;
-    screenshot(&client, "quality-06-compare-fr").await;
+    screenshot(&client, "quality-07-compare-fr").await;
     client.execute("document.querySelector('main').scrollTop = 0", vec![]).await.unwrap();
     let form_title = wait_for(&client, "#bench-qform-title").await.text().await.unwrap();
     assert_eq!(form_title, fr["bench"]["qform"]["title"].as_str().unwrap());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    screenshot(&client, "quality-07-form-fr").await;
+    screenshot(&client, "quality-08-form-fr").await;
     wait_for(&client, &format!("[data-open-run='{alpha}']")).await.click().await.unwrap();
     wait_for(&client, &format!("[data-testid=bench-detail][data-run='{alpha}']")).await;
     js(&client, "document.querySelectorAll('.bench-fold').forEach(d => d.open = true)").await;
     charts_loaded(&client).await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
-    screenshot(&client, "quality-08-run-fr").await;
+    screenshot(&client, "quality-09-run-fr").await;
 
     wait_for(&client, "[data-lang=en]").await.click().await.unwrap();
     client.close().await.unwrap();

@@ -706,13 +706,18 @@ fn chart_views(charts: Vec<bench::Chart>) -> Vec<ChartView> {
     charts.into_iter().map(|c| ChartView { name: c.name.to_owned(), svg: c.svg }).collect()
 }
 
-/// A built-in suite as the quality form lists it.
+/// A suite as the quality form lists it: built in, or a file the user picked.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SuiteView {
-    /// The name `--suite` takes (`classification`).
+    /// The name `--suite` takes (`classification`), or the picked file's name.
     pub name: String,
+    /// The handle of a picked file ([`SuiteFiles`]); none for a built-in suite.
+    pub file: Option<u32>,
+    /// Some case is graded by a judge model (a run including it is refused: the page names no
+    /// judge).
+    pub judged: bool,
     pub title: String,
     /// `classification`, `tool-calling`, `structured-output` or `answers`.
     pub task: String,
@@ -729,43 +734,87 @@ pub struct SuiteCaseView {
     pub language: String,
 }
 
+fn suite_view(name: String, file: Option<u32>, s: triplane_quality::Suite) -> SuiteView {
+    SuiteView {
+        name,
+        file,
+        judged: s.needs_judge(),
+        title: s.title,
+        task: s.task.as_str().to_owned(),
+        labels: s.labels,
+        cases: s
+            .cases
+            .iter()
+            .map(|c| SuiteCaseView {
+                id: c.id.clone(),
+                language: serde_json::to_value(c.language)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
 /// The built-in suites (`assets/suites/`), in the order `triplane bench quality --help` names
 /// them.
 pub fn suites() -> Result<Vec<SuiteView>, ApiError> {
     crate::quality::BUILTIN
         .iter()
         .map(|(name, _)| {
-            let s = crate::quality::load_suite(name)?;
-            Ok(SuiteView {
-                name: (*name).to_owned(),
-                title: s.title,
-                task: s.task.as_str().to_owned(),
-                labels: s.labels,
-                cases: s
-                    .cases
-                    .iter()
-                    .map(|c| SuiteCaseView {
-                        id: c.id.clone(),
-                        language: serde_json::to_value(c.language)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            })
+            Ok(suite_view((*name).to_owned(), None, crate::quality::load_suite(name)?))
         })
         .collect()
 }
 
+/// The suite files the user picked in the app's native dialog, by handle: the web side names
+/// a handle, never a path, so it cannot make the app read a file the user did not choose.
+#[derive(Debug, Default)]
+pub struct SuiteFiles {
+    picked: Mutex<Vec<std::path::PathBuf>>,
+}
+
+impl SuiteFiles {
+    /// Loads the suite file at `path` (checked as `triplane bench quality --suite FILE` checks
+    /// it) and keeps it under a new handle.
+    pub fn open(&self, path: &Path) -> Result<SuiteView, ApiError> {
+        let suite = triplane_quality::suite::load_file(path)?;
+        let mut picked = self.picked.lock().unwrap_or_else(|e| e.into_inner());
+        let handle = u32::try_from(picked.len())
+            .map_err(|_| ApiError::runtime("too many suite files opened"))?;
+        picked.push(path.to_path_buf());
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(suite_view(name, Some(handle), suite))
+    }
+
+    fn path(&self, handle: u32) -> Result<std::path::PathBuf, ApiError> {
+        let picked = self.picked.lock().unwrap_or_else(|e| e.into_inner());
+        picked.get(handle as usize).cloned().ok_or_else(|| {
+            ApiError::usage(format!("no suite file was opened as `{handle}`; hint: open it again"))
+        })
+    }
+}
+
+/// Which suite a quality form runs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SuiteChoice {
+    /// A built-in suite by name (`classification`).
+    Builtin { name: String },
+    /// A file picked in the app's dialog, by its [`SuiteFiles`] handle.
+    File { handle: u32 },
+}
+
 /// The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
-/// line, with a built-in suite only (the web side names no file). No built-in suite has a
-/// judged case, so the form has no judge.
+/// line, the suite being built in or a file the user picked. The form names no judge.
 #[derive(Clone, Debug, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct QualityForm {
-    /// A built-in suite's name.
-    pub suite: String,
+    pub suite: SuiteChoice,
     pub endpoint: String,
     /// `openai`, `anthropic` or `ollama`.
     pub api: String,
@@ -821,18 +870,25 @@ fn model_choice(
 /// defaults: one sample, a 120 s deadline, no cache); every refusal names the field at fault.
 pub fn quality_request_of(
     form: &QualityForm,
+    files: &SuiteFiles,
     db: Option<&Path>,
 ) -> Result<crate::quality::QualityRequest, ApiError> {
-    let suite = form.suite.trim();
-    if !crate::quality::BUILTIN.iter().any(|(n, _)| *n == suite) {
-        let names: Vec<&str> = crate::quality::BUILTIN.iter().map(|(n, _)| *n).collect();
-        return Err(ApiError::usage(format!(
-            "`suite` is `{suite}`, not a built-in suite; hint: built-in suites are {}",
-            names.join(", ")
-        )));
-    }
+    let suite = match &form.suite {
+        SuiteChoice::Builtin { name } => {
+            let name = name.trim();
+            if !crate::quality::BUILTIN.iter().any(|(n, _)| *n == name) {
+                let names: Vec<&str> = crate::quality::BUILTIN.iter().map(|(n, _)| *n).collect();
+                return Err(ApiError::usage(format!(
+                    "`suite` is `{name}`, not a built-in suite; hint: built-in suites are {}",
+                    names.join(", ")
+                )));
+            }
+            name.to_owned()
+        }
+        SuiteChoice::File { handle } => files.path(*handle)?.display().to_string(),
+    };
     crate::quality::QualityChoices {
-        suite: suite.to_owned(),
+        suite,
         model: model_choice(
             &form.endpoint,
             &form.api,
@@ -857,10 +913,11 @@ pub fn quality_request_of(
 pub async fn run_quality(
     db: Option<&Path>,
     form: &QualityForm,
+    files: &SuiteFiles,
     control: &RunControl,
     on_progress: impl Fn(QualityProgressView) + Send + Sync + 'static,
 ) -> Result<QualityOutcome, ApiError> {
-    let req = quality_request_of(form, db)?;
+    let req = quality_request_of(form, files, db)?;
     let (_running, cancel) = control.begin()?;
     let report = tokio::task::spawn_blocking(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1132,7 +1189,7 @@ mod tests {
 
     fn quality_form(endpoint: &str) -> QualityForm {
         QualityForm {
-            suite: "classification".into(),
+            suite: SuiteChoice::Builtin { name: "classification".into() },
             endpoint: endpoint.into(),
             api: "openai".into(),
             model: "m".into(),
@@ -1145,20 +1202,26 @@ mod tests {
 
     #[test]
     fn the_quality_form_takes_the_cli_defaults_and_only_built_in_suites() {
-        let r = quality_request_of(&quality_form("http://127.0.0.1:9/v1"), None).unwrap();
+        let files = SuiteFiles::default();
+        let r = quality_request_of(&quality_form("http://127.0.0.1:9/v1"), &files, None).unwrap();
         assert_eq!(r.samples, 1, "one sample per case, as `bench quality`");
         assert_eq!(r.timeout, Duration::from_secs(120));
         assert!(!r.use_cache);
         assert_eq!(r.model.api_key_name.as_deref(), Some("mistral"), "a key crosses as a name");
 
-        let file = QualityForm { suite: "/etc/passwd".into(), ..quality_form("http://x") };
-        let e = quality_request_of(&file, None).unwrap_err();
+        let path = SuiteChoice::Builtin { name: "/etc/passwd".into() };
+        let file = QualityForm { suite: path, ..quality_form("http://x") };
+        let e = quality_request_of(&file, &files, None).unwrap_err();
         assert!(e.message.contains("`suite`"), "a path is no built-in suite: {}", e.message);
+        let unopened =
+            QualityForm { suite: SuiteChoice::File { handle: 0 }, ..quality_form("http://x") };
+        let e = quality_request_of(&unopened, &files, None).unwrap_err();
+        assert!(e.message.contains("no suite file"), "only picked files are read: {}", e.message);
         let bad = QualityForm { api: "gemini".into(), ..quality_form("http://x") };
-        let e = quality_request_of(&bad, None).unwrap_err();
+        let e = quality_request_of(&bad, &files, None).unwrap_err();
         assert!(e.message.contains("`api`"), "{}", e.message);
         let bad = QualityForm { samples: Some(0), ..quality_form("http://x") };
-        let e = quality_request_of(&bad, None).unwrap_err();
+        let e = quality_request_of(&bad, &files, None).unwrap_err();
         assert!(e.message.contains("`samples`"), "{}", e.message);
     }
 
@@ -1173,11 +1236,7 @@ mod tests {
         let c = &all[0];
         assert_eq!((c.task.as_str(), c.cases.len()), ("classification", 60));
         assert!(c.cases.iter().all(|k| k.language == "en" || k.language == "fr"));
-        let judged = crate::quality::BUILTIN
-            .iter()
-            .filter(|(n, _)| crate::quality::load_suite(n).unwrap().needs_judge())
-            .count();
-        assert_eq!(judged, 0, "the form has no judge because no built-in suite needs one");
+        assert!(all.iter().all(|s| s.file.is_none() && !s.judged), "built in, none judged");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1192,7 +1251,7 @@ mod tests {
         let run = {
             let (control, f, db) = (control.clone(), f.clone(), db.clone());
             tokio::spawn(async move {
-                run_quality(Some(&db), &f, &control, move |p| {
+                run_quality(Some(&db), &f, &SuiteFiles::default(), &control, move |p| {
                     let _ = seen_tx.send(p.planned);
                 })
                 .await
@@ -1221,5 +1280,34 @@ mod tests {
         assert_eq!(c.runs[0].pareto, None);
         let bad = PriceForm { candidate: "c".into(), eur_per_million: -1.0 };
         assert!(compare(Some(&db), &[outcome.run_id], &[bad]).is_err());
+    }
+
+    #[test]
+    fn a_picked_suite_file_is_run_by_its_handle_and_a_broken_one_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("tiny.yaml");
+        std::fs::write(
+            &good,
+            "suite: 1\nid: tiny\ntitle: Tiny\ntask: classification\nlanguages: [en]\n\
+             authors: [me]\nlicence: MIT\nsource: test\nlabels: [public, internal]\ncases:\n\
+             - {id: a, language: en, prompt: one, expect: [{label: public}]}\n",
+        )
+        .unwrap();
+        let files = SuiteFiles::default();
+        let view = files.open(&good).unwrap();
+        assert_eq!((view.name.as_str(), view.file, view.cases.len()), ("tiny.yaml", Some(0), 1));
+        let f = QualityForm {
+            suite: SuiteChoice::File { handle: 0 },
+            cases: Vec::new(),
+            ..quality_form("http://x")
+        };
+        let r = quality_request_of(&f, &files, None).unwrap();
+        assert_eq!(r.suite, good.display().to_string(), "the handle stands for the picked path");
+
+        let broken = dir.path().join("broken.yaml");
+        std::fs::write(&broken, "suite: 1\nid: b\ntitel: B\n").unwrap();
+        let e = files.open(&broken).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::Invalid);
+        assert!(e.message.contains("broken.yaml:"), "the error names the file: {}", e.message);
     }
 }

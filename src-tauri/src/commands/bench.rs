@@ -3,14 +3,15 @@
 //! started with.
 
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use triplane_api::bench_app::{
     self, CandidateView, ChartView, LatencyForm, LatencyOutcome, PriceForm, ProgressView,
     QualityComparisonView, QualityForm, QualityOutcome, QualityProgressView, RunControl,
-    RunRowView, RunView, SuiteView,
+    RunRowView, RunView, SuiteFiles, SuiteView,
 };
 use triplane_api::view::WireError;
 
+use crate::dialog;
 use crate::state::AppState;
 
 /// Runs a latency benchmark off the UI thread; `on_progress` receives its progress live. One
@@ -71,6 +72,17 @@ pub fn bench_suites() -> Result<Vec<SuiteView>, WireError> {
     Ok(bench_app::suites()?)
 }
 
+/// Shows the open dialog for a quality suite file and loads it; `null` when the user
+/// cancelled. The web side gets the suite under a handle, never its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn bench_open_suite(
+    app: AppHandle,
+    files: State<'_, SuiteFiles>,
+) -> Result<Option<SuiteView>, WireError> {
+    dialog::pick_suite(&app)?.map(|p| Ok(files.open(&p)?)).transpose()
+}
+
 /// Runs a quality suite off the UI thread; `on_progress` receives its progress live. One
 /// benchmark at a time; `bench_cancel` stops it and keeps the samples graded so far.
 #[tauri::command]
@@ -78,10 +90,11 @@ pub fn bench_suites() -> Result<Vec<SuiteView>, WireError> {
 pub async fn bench_run_quality(
     state: State<'_, AppState>,
     control: State<'_, RunControl>,
+    files: State<'_, SuiteFiles>,
     form: QualityForm,
     on_progress: Channel<QualityProgressView>,
 ) -> Result<QualityOutcome, WireError> {
-    Ok(bench_app::run_quality(state.db.as_deref(), &form, &control, move |p| {
+    Ok(bench_app::run_quality(state.db.as_deref(), &form, &files, &control, move |p| {
         let _ = on_progress.send(p);
     })
     .await?)

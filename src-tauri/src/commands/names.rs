@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "bench_run",
     "bench_charts",
     "bench_suites",
+    "bench_open_suite",
     "bench_run_quality",
     "bench_compare",
     "projects_list",

@@ -16,7 +16,7 @@ import type {
   QualityProgressView,
   RunRowView_Serialize as RunRowView,
   RunView_Serialize as RunView,
-  SuiteView,
+  SuiteView_Serialize as SuiteView,
 } from "./bindings";
 import { outcome, type Outcome } from "./result";
 
@@ -83,6 +83,11 @@ export function charts(ids: number[]): Promise<Outcome<ChartView[]>> {
 /** The built-in quality suites with their cases. */
 export function suites(): Promise<Outcome<SuiteView[]>> {
   return outcome(commands.benchSuites());
+}
+
+/** Shows the open dialog for a suite file and loads it; `null` when the user cancelled. */
+export function openSuite(): Promise<Outcome<SuiteView | null>> {
+  return outcome(commands.benchOpenSuite());
 }
 
 /** Runs a quality suite into the app's store; `onProgress` is called after every graded sample. */

@@ -47,7 +47,12 @@ export const commands = {
 	/**  Charts of several latency runs together (a sweep: percentiles against the load level). */
 	benchCharts: (runs: number[]) => typedError<ChartView[], WireError_Serialize>(__TAURI_INVOKE("bench_charts", { runs })),
 	/**  The built-in quality suites, for the quality form. */
-	benchSuites: () => typedError<SuiteView[], WireError_Serialize>(__TAURI_INVOKE("bench_suites")),
+	benchSuites: () => typedError<SuiteView_Serialize[], WireError_Serialize>(__TAURI_INVOKE("bench_suites")),
+	/**
+	 *  Shows the open dialog for a quality suite file and loads it; `null` when the user
+	 *  cancelled. The web side gets the suite under a handle, never its path.
+	 */
+	benchOpenSuite: () => typedError<SuiteView_Serialize | null, WireError_Serialize>(__TAURI_INVOKE("bench_open_suite")),
 	/**
 	 *  Runs a quality suite off the UI thread; `on_progress` receives its progress live. One
 	 *  benchmark at a time; `bench_cancel` stops it and keeps the samples graded so far.
@@ -1163,19 +1168,16 @@ export type QualityFiguresView_Serialize = {
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, with a built-in suite only (the web side names no file). No built-in suite has a
- *  judged case, so the form has no judge.
+ *  line, the suite being built in or a file the user picked. The form names no judge.
  */
 export type QualityForm = QualityForm_Serialize | QualityForm_Deserialize;
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, with a built-in suite only (the web side names no file). No built-in suite has a
- *  judged case, so the form has no judge.
+ *  line, the suite being built in or a file the user picked. The form names no judge.
  */
 export type QualityForm_Deserialize = {
-	/**  A built-in suite's name. */
-	suite: string,
+	suite: SuiteChoice,
 	endpoint: string,
 	/**  `openai`, `anthropic` or `ollama`. */
 	api: string,
@@ -1190,12 +1192,10 @@ export type QualityForm_Deserialize = {
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, with a built-in suite only (the web side names no file). No built-in suite has a
- *  judged case, so the form has no judge.
+ *  line, the suite being built in or a file the user picked. The form names no judge.
  */
 export type QualityForm_Serialize = {
-	/**  A built-in suite's name. */
-	suite: string,
+	suite: SuiteChoice,
 	endpoint: string,
 	/**  `openai`, `anthropic` or `ollama`. */
 	api: string,
@@ -1556,10 +1556,45 @@ export type SuiteCaseView = {
 	language: string,
 };
 
-/**  A built-in suite as the quality form lists it. */
-export type SuiteView = {
-	/**  The name `--suite` takes (`classification`). */
+/**  Which suite a quality form runs. */
+export type SuiteChoice = 
+/**  A built-in suite by name (`classification`). */
+{ kind: "builtin"; name: string } | 
+/**  A file picked in the app's dialog, by its [`SuiteFiles`] handle. */
+{ kind: "file"; handle: number };
+
+/**  A suite as the quality form lists it: built in, or a file the user picked. */
+export type SuiteView = SuiteView_Serialize | SuiteView_Deserialize;
+
+/**  A suite as the quality form lists it: built in, or a file the user picked. */
+export type SuiteView_Deserialize = {
+	/**  The name `--suite` takes (`classification`), or the picked file's name. */
 	name: string,
+	/**  The handle of a picked file ([`SuiteFiles`]); none for a built-in suite. */
+	file?: number | null,
+	/**
+	 *  Some case is graded by a judge model (a run including it is refused: the page names no
+	 *  judge).
+	 */
+	judged: boolean,
+	title: string,
+	/**  `classification`, `tool-calling`, `structured-output` or `answers`. */
+	task: string,
+	labels: string[],
+	cases: SuiteCaseView[],
+};
+
+/**  A suite as the quality form lists it: built in, or a file the user picked. */
+export type SuiteView_Serialize = {
+	/**  The name `--suite` takes (`classification`), or the picked file's name. */
+	name: string,
+	/**  The handle of a picked file ([`SuiteFiles`]); none for a built-in suite. */
+	file: number | null,
+	/**
+	 *  Some case is graded by a judge model (a run including it is refused: the page names no
+	 *  judge).
+	 */
+	judged: boolean,
 	title: string,
 	/**  `classification`, `tool-calling`, `structured-output` or `answers`. */
 	task: string,

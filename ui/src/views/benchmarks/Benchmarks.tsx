@@ -20,7 +20,7 @@ import type {
 } from "../../ipc/bench";
 import type { WireError } from "../../ipc/result";
 import { Comparison } from "./Comparison";
-import { QualityRunForm } from "./QualityForm";
+import { QualityRunForm, suiteKey } from "./QualityForm";
 import { Charts, RunDetail } from "./RunDetail";
 import { RunForm, toWire } from "./RunForm";
 import * as runStore from "./runStore";
@@ -41,6 +41,7 @@ export function Benchmarks() {
   const [charts, setCharts] = useState<ChartView[] | null>(null);
   const [chartError, setChartError] = useState<WireError | null>(null);
   const [suites, setSuites] = useState<SuiteView[]>([]);
+  const [suiteError, setSuiteError] = useState<WireError | null>(null);
   const [comparison, setComparison] = useState<QualityComparisonView | null>(null);
   const [compared, setCompared] = useState<number[]>([]);
 
@@ -76,6 +77,19 @@ export function Benchmarks() {
       setCharts(null);
       setChartError(r.error);
     }
+  }
+
+  async function openSuite() {
+    const r = await benchIpc.openSuite();
+    if (!r.ok) {
+      setSuiteError(r.error);
+      return;
+    }
+    setSuiteError(null);
+    const picked = r.value;
+    if (picked === null) return;
+    setSuites((s) => [...s, picked]);
+    runStore.setQualityForm({ ...run.qualityForm, suite: suiteKey(picked), cases: "" });
   }
 
   async function compare(ids: number[], prices: PriceForm[]) {
@@ -168,6 +182,8 @@ export function Benchmarks() {
               cancelling={cancelling}
               onRun={(f: QualityForm) => void runStore.startQuality(f)}
               onCancel={() => void runStore.cancel()}
+              onOpenSuite={() => void openSuite()}
+              suiteError={suiteError}
             />
           )}
         </div>

@@ -1,15 +1,17 @@
-// The quality run form: a built-in suite, the candidate's endpoint, protocol, model and ID,
-// samples per case, an optional subset of cases and where the API key comes from: what
-// `triplane bench quality` takes on its command line. No built-in suite has a judged case, so
-// there is no judge to name.
+// The quality run form: a built-in suite or a suite file picked in the native dialog, the
+// candidate's endpoint, protocol, model and ID, samples per case, an optional subset of cases
+// and where the API key comes from: what `triplane bench quality` takes on its command line.
+// The form names no judge: no built-in suite has a judged case.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { KeySource, QualityForm, SuiteView } from "../../ipc/bench";
+import type { WireError } from "../../ipc/result";
 
 type ApiChoice = "openai" | "anthropic" | "ollama";
 
 export type QualityFormState = {
+  /** A built-in suite's name, or `file:HANDLE` for a picked file ({@link suiteKey}). */
   suite: string;
   endpoint: string;
   api: ApiChoice;
@@ -33,6 +35,11 @@ export const EMPTY_QUALITY_FORM: QualityFormState = {
   keyName: "",
 };
 
+/** How the form names a suite: a built-in one by name, a picked file by its handle. */
+export function suiteKey(s: SuiteView): string {
+  return s.file === null ? s.name : `file:${s.file}`;
+}
+
 /** Case ids as typed: separated by commas, spaces or new lines. */
 export function caseIds(s: string): string[] {
   return s.split(/[\s,]+/).filter((c) => c !== "");
@@ -43,12 +50,12 @@ function keyOf(kind: KeySource["kind"], name: string): KeySource {
 }
 
 /** The wire form, or the names of the fields that are not numbers. */
-export function toQualityWire(f: QualityFormState, t: (k: string) => string): { form: QualityForm } | { bad: string[] } {
+export function toQualityWire(f: QualityFormState, suite: SuiteView, t: (k: string) => string): { form: QualityForm } | { bad: string[] } {
   const s = f.samples.trim();
   if (s !== "" && !/^\d+$/.test(s)) return { bad: [t("bench.qform.samples")] };
   return {
     form: {
-      suite: f.suite,
+      suite: suite.file === null ? { kind: "builtin", name: suite.name } : { kind: "file", handle: suite.file },
       endpoint: f.endpoint,
       api: f.api,
       model: f.model,
@@ -68,13 +75,16 @@ type Props = {
   cancelling: boolean;
   onRun: (form: QualityForm) => void;
   onCancel: () => void;
+  onOpenSuite: () => void;
+  /** Why the last suite file could not be opened. */
+  suiteError: WireError | null;
 };
 
-export function QualityRunForm({ value: f, suites, onChange, running, cancelling, onRun, onCancel }: Props) {
+export function QualityRunForm({ value: f, suites, onChange, running, cancelling, onRun, onCancel, onOpenSuite, suiteError }: Props) {
   const { t } = useTranslation();
   const [bad, setBad] = useState<string[]>([]);
   const set = (patch: Partial<QualityFormState>) => onChange({ ...f, ...patch });
-  const suite = suites.find((s) => s.name === f.suite);
+  const suite = suites.find((s) => suiteKey(s) === f.suite);
   const field = (name: keyof QualityFormState, label: string, extra: { inputMode?: "numeric"; placeholder?: string } = {}) => (
     <label className="bench-field">
       <span>{t(label)}</span>
@@ -114,7 +124,8 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
-    const w = toQualityWire(f, t);
+    if (!suite) return;
+    const w = toQualityWire(f, suite, t);
     if ("bad" in w) {
       setBad(w.bad);
       return;
@@ -130,14 +141,20 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
       <div className="bench-grid">
         <label className="bench-field">
           <span>{t("bench.qform.suite")}</span>
-          <select data-qfield="suite" value={f.suite} disabled={running} onChange={(e) => set({ suite: e.target.value })}>
+          <select data-qfield="suite" value={f.suite} disabled={running} onChange={(e) => set({ suite: e.target.value, cases: "" })}>
             {suites.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
+              <option key={suiteKey(s)} value={suiteKey(s)}>
+                {s.file === null ? s.name : t("bench.qform.suiteFile", { name: s.name })}
               </option>
             ))}
           </select>
         </label>
+        <div className="bench-field bench-open-suite">
+          <span aria-hidden="true">&nbsp;</span>
+          <button type="button" className="secondary" data-testid="bench-open-suite" disabled={running} onClick={onOpenSuite}>
+            {t("bench.qform.openSuite")}
+          </button>
+        </div>
         {field("endpoint", "bench.form.endpoint")}
         {apiSelect()}
         {field("model", "bench.form.model")}
@@ -145,11 +162,17 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
         {field("samples", "bench.qform.samples", { inputMode: "numeric" })}
         {keySelect()}
       </div>
+      {suiteError && (
+        <p className="error-text" role="alert" data-testid="bench-suite-error" data-code={suiteError.code}>
+          {t("bench.qform.suiteFailed")} {suiteError.message}
+        </p>
+      )}
       {suite && (
-        <p className="muted bench-hint" data-testid="bench-suite-about" data-cases={suite.cases.length}>
+        <p className="muted bench-hint" data-testid="bench-suite-about" data-suite={suiteKey(suite)} data-cases={suite.cases.length}>
           {t("bench.qform.about", { title: suite.title, task: t(`bench.task.${suite.task}`), cases: suite.cases.length })}
         </p>
       )}
+      {suite?.judged && <p className="muted bench-hint">{t("bench.qform.judged")}</p>}
       <label className="bench-field bench-cases">
         <span>{t("bench.qform.cases")}</span>
         <input
