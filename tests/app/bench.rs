@@ -59,23 +59,6 @@ fn cli_figure(show: &Value, key: &str) -> Vec<Option<f64>> {
     ["p50", "p90", "p95", "p99"].iter().map(|p| show["summary"][key][p].as_f64()).collect()
 }
 
-async fn scroll_to(client: &Client, css: &str) {
-    let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'start'}})");
-    client.execute(&script, vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-/// Waits until every chart image on the page has loaded, so a screenshot shows them.
-async fn charts_loaded(client: &Client) {
-    let script =
-        "return [...document.querySelectorAll('.bench-charts img')].every(i => i.complete);";
-    let start = Instant::now();
-    while client.execute(script, vec![]).await.unwrap() != Value::Bool(true) {
-        assert!(start.elapsed() < WAIT, "the charts did not load within {WAIT:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
     let server = FaultServer::start().await.unwrap();
@@ -117,7 +100,7 @@ async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
     wait_for(&client, ".bench-candidate[data-candidate='fault']").await;
     let formula = wait_for(&client, "tr[data-figure='ttft'] .formula").await.text().await.unwrap();
     assert!(formula.starts_with("first_token - intended_send"), "TTFT's formula: {formula}");
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
     screenshot(&client, "bench-02-run-en").await;
 
@@ -177,7 +160,7 @@ async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
     let sweep = finished(&client, "completed").await;
     assert_eq!(sweep.len(), 3, "levels 1, 2 and 4");
     wait_for(&client, "[data-testid=bench-ticked-charts] [data-chart='ttft-vs-load'] img").await;
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-ticked-charts]").await;
     screenshot(&client, "bench-04-sweep-en").await;
 
@@ -227,7 +210,7 @@ async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
     assert_eq!(attr(&shown, "data-pass-rate").await.parse::<f64>().unwrap(), rate);
     wait_for(&client, "[data-testid=bench-quality] figure img").await;
     wait_for(&client, ".bench-candidate[data-candidate='classifier']").await;
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
     screenshot(&client, "bench-05-quality-en").await;
 

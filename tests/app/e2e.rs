@@ -15,7 +15,6 @@
 //! Missing tools fail the test with the script that installs them; it never skips.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
@@ -148,7 +147,7 @@ async fn comparison_matches_the_cli(h: &Harness, client: &Client) {
     args.extend(ids.iter().map(|id| format!("example:{id}")));
     let cli = h.cli_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(assert_comparison_matches(client, &cli).await, ids.len());
-    scroll_to(client, "compare").await;
+    scroll_to(client, "[data-testid=compare]").await;
     screenshot(client, "14-compare-en").await;
 
     let fr = catalog("fr");
@@ -156,39 +155,18 @@ async fn comparison_matches_the_cli(h: &Harness, client: &Client) {
     wait_for(client, "html[lang=fr]").await;
     let title = wait_for(client, "#compare-title").await.text().await.unwrap();
     assert_eq!(title, fr["compare"]["title"], "French title of the Compare section");
-    scroll_to(client, "compare").await;
+    scroll_to(client, "[data-testid=compare]").await;
     screenshot(client, "15-compare-fr").await;
 
     wait_for(client, "[data-lang=en]").await.click().await.unwrap();
     wait_for(client, "html[lang=en]").await;
 }
 
-async fn scroll_to(client: &Client, testid: &str) {
-    let script = format!(
-        "document.querySelector('[data-testid={testid}]').scrollIntoView({{block: 'start'}})"
-    );
-    client.execute(&script, vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
 /// Brings the Simulation section to the top of the view once its heat map has loaded, so the
 /// screenshot shows the report rather than the planes above it.
 async fn scroll_to_simulation(client: &Client) {
-    let script = "const img = document.querySelector('[data-testid=heatmap]'); \
-                  return img !== null && img.complete;";
-    let start = Instant::now();
-    while client.execute(script, vec![]).await.unwrap() != json!(true) {
-        assert!(start.elapsed() < WAIT, "the heat map did not load within {WAIT:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    client
-        .execute(
-            "document.querySelector('[data-testid=simulation]').scrollIntoView({block: 'start'})",
-            vec![],
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    images_loaded(client, "[data-testid=heatmap]").await;
+    scroll_to(client, "[data-testid=simulation]").await;
 }
 
 /// The Simulation section of `hybrid` with the default seed: the grade per plane, the total

@@ -64,23 +64,6 @@ async fn finished(client: &Client, status: &str, before: &[&str]) -> String {
     }
 }
 
-async fn scroll_to(client: &Client, css: &str) {
-    let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'start'}})");
-    client.execute(&script, vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-/// Waits until every chart image on the page has loaded, so a screenshot shows them.
-async fn charts_loaded(client: &Client) {
-    let script =
-        "return [...document.querySelectorAll('.bench-charts img')].every(i => i.complete);";
-    let start = Instant::now();
-    while client.execute(script, vec![]).await.unwrap() != Value::Bool(true) {
-        assert!(start.elapsed() < WAIT, "the charts did not load within {WAIT:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Runs `script` and returns what it returned.
 async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.unwrap()
@@ -241,7 +224,7 @@ async fn drive(dir: tempfile::TempDir, dialog: std::path::PathBuf) {
     wait_for(&client, "[data-testid=bench-quality] figure img").await;
     wait_for(&client, "[data-testid=bench-confusion]").await;
     js(&client, "document.querySelectorAll('.bench-fold').forEach(d => d.open = true)").await;
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
     screenshot(&client, "quality-02-run-en").await;
 
@@ -428,7 +411,7 @@ async fn drive(dir: tempfile::TempDir, dialog: std::path::PathBuf) {
         let file = std::fs::read_to_string(charts_dir.join(format!("{name}.svg"))).unwrap();
         assert_eq!(svg, &file, "{name}: the page draws what `bench compare --charts` writes");
     }
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-comparison]").await;
     screenshot(&client, "quality-05-compare-en").await;
     scroll_to(&client, "[data-testid=bench-comparison] [data-chart=tradeoff]").await;
@@ -449,7 +432,7 @@ async fn drive(dir: tempfile::TempDir, dialog: std::path::PathBuf) {
     wait_for(&client, &format!("[data-open-run='{alpha}']")).await.click().await.unwrap();
     wait_for(&client, &format!("[data-testid=bench-detail][data-run='{alpha}']")).await;
     js(&client, "document.querySelectorAll('.bench-fold').forEach(d => d.open = true)").await;
-    charts_loaded(&client).await;
+    images_loaded(&client, ".bench-charts img").await;
     scroll_to(&client, "[data-testid=bench-detail]").await;
     screenshot(&client, "quality-09-run-fr").await;
 

@@ -32,23 +32,6 @@ async fn set(client: &Client, css: &str, value: &str) {
     assert_eq!(input.prop("value").await.unwrap().as_deref(), Some(value), "{css} holds {value}");
 }
 
-async fn scroll_to(client: &Client, css: &str) {
-    let script = format!("document.querySelector(\"{css}\").scrollIntoView({{block: 'start'}})");
-    client.execute(&script, vec![]).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-/// Waits until every image of the Simulation tab has loaded, so a screenshot shows them.
-async fn images_loaded(client: &Client) {
-    let script = "return [...document.querySelectorAll('[data-testid=simulation] img')]\
-                  .every(i => i.complete && i.naturalWidth > 0);";
-    let start = Instant::now();
-    while client.execute(script, vec![]).await.unwrap() != Value::Bool(true) {
-        assert!(start.elapsed() < WAIT, "the images did not load within {WAIT:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// The session's flows as the DOM's table holds them, in order.
 async fn dom_hops(client: &Client) -> Vec<Value> {
     let mut out = Vec::new();
@@ -150,7 +133,7 @@ async fn the_simulation_tab_draws_the_clis_session_cancels_and_simulates_project
         let plane = attr(l, "data-plane").await;
         assert_eq!(l.text().await.unwrap(), en["lane"][&plane], "English lane `{plane}`");
     }
-    images_loaded(&client).await;
+    images_loaded(&client, "[data-testid=simulation] img").await;
     scroll_to(&client, "[data-testid=session]").await;
     screenshot(&client, "simulation-session-hybrid-en").await;
 
@@ -239,7 +222,7 @@ async fn the_simulation_tab_draws_the_clis_session_cancels_and_simulates_project
         "7",
     ]);
     assert_eq!(dom_hops(&client).await, cli_hops(&trace), "the project's session: DOM vs CLI");
-    images_loaded(&client).await;
+    images_loaded(&client, "[data-testid=simulation] img").await;
     scroll_to(&client, "[data-testid=simulation]").await;
     screenshot(&client, "simulation-project-en").await;
 

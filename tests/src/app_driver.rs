@@ -472,13 +472,32 @@ pub async fn fill(client: &Client, css: &str, value: &str) {
     input.send_keys(value).await.unwrap();
 }
 
-/// Scrolls `css` into view so the screenshot shows it.
+/// Waits until every image matching `css` has loaded (at least one), so a screenshot shows them.
+pub async fn images_loaded(client: &Client, css: &str) {
+    let script = "const all = [...document.querySelectorAll(arguments[0])]; \
+                  return all.length > 0 && all.every(i => i.complete && i.naturalWidth > 0);";
+    let start = Instant::now();
+    while client.execute(script, vec![Value::from(css)]).await.unwrap() != Value::Bool(true) {
+        assert!(start.elapsed() < WAIT, "the images `{css}` did not load within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Scrolls `css` to the top of the view, so a screenshot shows what follows it.
+pub async fn scroll_to(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'})";
+    client.execute(script, vec![Value::from(css)]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Scrolls `css` into the middle of the view so the screenshot shows it.
 pub async fn scroll_into_view(client: &Client, css: &str) {
     wait_for(client, css).await;
     let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
     client.execute(script, vec![Value::from(css)]).await.unwrap();
     // Lets WebKit paint the scrolled frame before the screenshot; nothing is asserted on time.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
 /// Writes the open deployment from the app and waits for the outcome: the verification panel
