@@ -87,12 +87,20 @@ fn the_near_duplicate_check_catches_a_reworded_copy() {
 
 #[test]
 fn second_labelling_agrees_with_the_suite() {
+    assert_labelling_agrees("classification.labels-b.yaml");
+}
+
+#[test]
+fn third_independent_labelling_agrees_with_the_suite() {
+    assert_labelling_agrees("classification.labels-c.yaml");
+}
+
+/// Cohen's kappa between the suite's labels and the labelling in `assets/suites/NAME`, which
+/// must label exactly the suite's cases with the suite's labels.
+fn assert_labelling_agrees(name: &str) {
     let s = builtin("classification");
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/suites/classification.labels-b.yaml"
-    ))
-    .unwrap();
+    let path = format!("{}/../../assets/suites/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
     let node = triplane_model::yaml::parse(&text).unwrap();
     let (file, _): (serde_json::Value, _) = triplane_model::yaml::from_node(&node).unwrap();
     let b = file["labels"].as_object().expect("a `labels` mapping");
@@ -117,7 +125,7 @@ fn second_labelling_agrees_with_the_suite() {
         .map(|(c, (x, y))| format!("{}: {x} / {y}", c.id))
         .collect();
     eprintln!(
-        "Cohen's kappa between the two labellings: {kappa:.3}; disagreements: {disagreements:?}"
+        "Cohen's kappa between the suite and {name}: {kappa:.3}; disagreements: {disagreements:?}"
     );
     assert!(kappa >= MIN_KAPPA, "kappa {kappa:.3} below {MIN_KAPPA}");
 }
