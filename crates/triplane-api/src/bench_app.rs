@@ -374,11 +374,13 @@ fn api_of(field: &str, value: &str) -> Result<Api, ApiError> {
 }
 
 /// The key's variable and keychain entry names, as `--api-key-env` and `--api-key` give them.
-fn key_names(key: &KeySource) -> Result<(Option<String>, Option<String>), ApiError> {
+fn key_names(prefix: &str, key: &KeySource) -> Result<(Option<String>, Option<String>), ApiError> {
     Ok(match key {
         KeySource::None => (None, None),
-        KeySource::Keychain { name } => (None, Some(text("key name", name)?)),
-        KeySource::Env { variable } => (Some(text("key variable", variable)?), None),
+        KeySource::Keychain { name } => (None, Some(text(&format!("{prefix}key name"), name)?)),
+        KeySource::Env { variable } => {
+            (Some(text(&format!("{prefix}key variable"), variable)?), None)
+        }
     })
 }
 
@@ -424,7 +426,7 @@ pub fn request_of(form: &LatencyForm, db: Option<&Path>) -> Result<LatencyReques
             })?)
         }
     };
-    let (api_key_env, api_key_name) = key_names(&form.key)?;
+    let (api_key_env, api_key_name) = key_names("", &form.key)?;
 
     Ok(LatencyRequest {
         endpoint,
@@ -715,8 +717,7 @@ pub struct SuiteView {
     pub name: String,
     /// The handle of a picked file ([`SuiteFiles`]); none for a built-in suite.
     pub file: Option<u32>,
-    /// Some case is graded by a judge model (a run including it is refused: the page names no
-    /// judge).
+    /// Some case is graded by a judge model: a run including it needs the form's judge.
     pub judged: bool,
     pub title: String,
     /// `classification`, `tool-calling`, `structured-output` or `answers`.
@@ -808,8 +809,21 @@ pub enum SuiteChoice {
     File { handle: u32 },
 }
 
+/// The judge of a quality run (`--judge-endpoint`, `--judge-api`, `--judge-model`,
+/// `--judge-candidate` and the judge's key source), for suites with judged cases.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct JudgeForm {
+    pub endpoint: String,
+    pub api: String,
+    pub model: String,
+    pub candidate: Option<String>,
+    pub key: KeySource,
+}
+
 /// The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
-/// line, the suite being built in or a file the user picked. The form names no judge.
+/// line, the suite being built in or a file the user picked.
 #[derive(Clone, Debug, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -825,6 +839,8 @@ pub struct QualityForm {
     /// Only these case ids, as `--case` (all when empty).
     pub cases: Vec<String>,
     pub key: KeySource,
+    /// The judge, for a suite with judged cases; a run of judged cases without one is refused.
+    pub judge: Option<JudgeForm>,
 }
 
 /// Live progress of a quality run: sent once it starts and after every graded sample.
@@ -849,16 +865,17 @@ pub struct QualityOutcome {
 }
 
 fn model_choice(
+    prefix: &str,
     endpoint: &str,
     api: &str,
     model: &str,
     candidate: Option<&str>,
     key: &KeySource,
 ) -> Result<crate::quality::ModelChoice, ApiError> {
-    let (api_key_env, api_key_name) = key_names(key)?;
+    let (api_key_env, api_key_name) = key_names(prefix, key)?;
     Ok(crate::quality::ModelChoice {
         endpoint: endpoint.to_owned(),
-        api: api_of("api", api)?,
+        api: api_of(&format!("{prefix}api"), api)?,
         model: model.to_owned(),
         candidate: candidate.map(str::to_owned),
         api_key_env,
@@ -890,13 +907,27 @@ pub fn quality_request_of(
     crate::quality::QualityChoices {
         suite,
         model: model_choice(
+            "",
             &form.endpoint,
             &form.api,
             &form.model,
             form.candidate.as_deref(),
             &form.key,
         )?,
-        judge: None,
+        judge: form
+            .judge
+            .as_ref()
+            .map(|j| {
+                model_choice(
+                    "judge ",
+                    &j.endpoint,
+                    &j.api,
+                    &j.model,
+                    j.candidate.as_deref(),
+                    &j.key,
+                )
+            })
+            .transpose()?,
         samples: form.samples.unwrap_or(crate::quality::DEFAULT_SAMPLES),
         use_cache: false,
         timeout_s: crate::quality::DEFAULT_TIMEOUT_S,
@@ -1197,6 +1228,7 @@ mod tests {
             samples: None,
             cases: vec!["cls-001".into()],
             key: KeySource::Keychain { name: "mistral".into() },
+            judge: None,
         }
     }
 
@@ -1220,6 +1252,25 @@ mod tests {
         let bad = QualityForm { api: "gemini".into(), ..quality_form("http://x") };
         let e = quality_request_of(&bad, &files, None).unwrap_err();
         assert!(e.message.contains("`api`"), "{}", e.message);
+        let judge = JudgeForm {
+            endpoint: " http://j/v1 ".into(),
+            api: "anthropic".into(),
+            model: "judge-model".into(),
+            candidate: Some("j".into()),
+            key: KeySource::Env { variable: "JUDGE_KEY".into() },
+        };
+        let judged = QualityForm { judge: Some(judge.clone()), ..quality_form("http://x") };
+        let r = quality_request_of(&judged, &files, None).unwrap();
+        let j = r.judge.expect("the judge is part of the request");
+        assert_eq!((j.endpoint.as_str(), j.api), ("http://j/v1", Api::Anthropic));
+        assert_eq!(
+            (j.candidate.as_deref(), j.api_key_env.as_deref()),
+            (Some("j"), Some("JUDGE_KEY"))
+        );
+        let no_key = JudgeForm { key: KeySource::Env { variable: " ".into() }, ..judge };
+        let bad = QualityForm { judge: Some(no_key), ..quality_form("http://x") };
+        let e = quality_request_of(&bad, &files, None).unwrap_err();
+        assert!(e.message.contains("`judge key variable`"), "{}", e.message);
         let bad = QualityForm { samples: Some(0), ..quality_form("http://x") };
         let e = quality_request_of(&bad, &files, None).unwrap_err();
         assert!(e.message.contains("`samples`"), "{}", e.message);

@@ -1,7 +1,8 @@
 // The quality run form: a built-in suite or a suite file picked in the native dialog, the
 // candidate's endpoint, protocol, model and ID, samples per case, an optional subset of cases
 // and where the API key comes from: what `triplane bench quality` takes on its command line.
-// The form names no judge: no built-in suite has a judged case.
+// A suite with judged cases (none of the built-in ones) also takes the judge model's endpoint,
+// protocol, model, ID and key source, as `--judge-*` does.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -21,6 +22,12 @@ export type QualityFormState = {
   cases: string;
   keyKind: KeySource["kind"];
   keyName: string;
+  judgeEndpoint: string;
+  judgeApi: ApiChoice;
+  judgeModel: string;
+  judgeCandidate: string;
+  judgeKeyKind: KeySource["kind"];
+  judgeKeyName: string;
 };
 
 export const EMPTY_QUALITY_FORM: QualityFormState = {
@@ -33,6 +40,12 @@ export const EMPTY_QUALITY_FORM: QualityFormState = {
   cases: "",
   keyKind: "none",
   keyName: "",
+  judgeEndpoint: "",
+  judgeApi: "openai",
+  judgeModel: "",
+  judgeCandidate: "",
+  judgeKeyKind: "none",
+  judgeKeyName: "",
 };
 
 /** How the form names a suite: a built-in one by name, a picked file by its handle. */
@@ -63,6 +76,18 @@ export function toQualityWire(f: QualityFormState, suite: SuiteView, t: (k: stri
       samples: s === "" ? null : Number(s),
       cases: caseIds(f.cases),
       key: keyOf(f.keyKind, f.keyName),
+      // A judge is sent only for a suite that has judged cases and once its model is named;
+      // the core refuses a judged case without one, naming the field.
+      judge:
+        suite.judged && f.judgeModel.trim() !== ""
+          ? {
+              endpoint: f.judgeEndpoint,
+              api: f.judgeApi,
+              model: f.judgeModel,
+              candidate: f.judgeCandidate || null,
+              key: keyOf(f.judgeKeyKind, f.judgeKeyName),
+            }
+          : null,
     },
   };
 }
@@ -98,27 +123,27 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
       />
     </label>
   );
-  const apiSelect = () => (
+  const apiSelect = (name: "api" | "judgeApi", label: string) => (
     <label className="bench-field">
-      <span>{t("bench.form.api")}</span>
-      <select data-qfield="api" value={f.api} disabled={running} onChange={(e) => set({ api: e.target.value as ApiChoice })}>
+      <span>{t(label)}</span>
+      <select data-qfield={name} value={f[name]} disabled={running} onChange={(e) => set({ [name]: e.target.value as ApiChoice })}>
         <option value="openai">{t("bench.form.apiOpenai")}</option>
         <option value="anthropic">{t("bench.form.apiAnthropic")}</option>
         <option value="ollama">{t("bench.form.apiOllama")}</option>
       </select>
     </label>
   );
-  const keySelect = () => (
+  const keySelect = (kind: "keyKind" | "judgeKeyKind", name: "keyName" | "judgeKeyName", label: string) => (
     <>
       <label className="bench-field">
-        <span>{t("bench.form.key")}</span>
-        <select data-qfield="keyKind" value={f.keyKind} disabled={running} onChange={(e) => set({ keyKind: e.target.value as KeySource["kind"] })}>
+        <span>{t(label)}</span>
+        <select data-qfield={kind} value={f[kind]} disabled={running} onChange={(e) => set({ [kind]: e.target.value as KeySource["kind"] })}>
           <option value="none">{t("bench.form.keyNone")}</option>
           <option value="keychain">{t("bench.form.keyKeychain")}</option>
           <option value="env">{t("bench.form.keyEnv")}</option>
         </select>
       </label>
-      {f.keyKind !== "none" && field("keyName", f.keyKind === "env" ? "bench.form.keyVariable" : "bench.form.keyName")}
+      {f[kind] !== "none" && field(name, f[kind] === "env" ? "bench.form.keyVariable" : "bench.form.keyName")}
     </>
   );
 
@@ -156,11 +181,11 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
           </button>
         </div>
         {field("endpoint", "bench.form.endpoint")}
-        {apiSelect()}
+        {apiSelect("api", "bench.form.api")}
         {field("model", "bench.form.model")}
         {field("candidate", "bench.form.candidate")}
         {field("samples", "bench.qform.samples", { inputMode: "numeric" })}
-        {keySelect()}
+        {keySelect("keyKind", "keyName", "bench.form.key")}
       </div>
       {suiteError && (
         <p className="error-text" role="alert" data-testid="bench-suite-error" data-code={suiteError.code}>
@@ -172,7 +197,19 @@ export function QualityRunForm({ value: f, suites, onChange, running, cancelling
           {t("bench.qform.about", { title: suite.title, task: t(`bench.task.${suite.task}`), cases: suite.cases.length })}
         </p>
       )}
-      {suite?.judged && <p className="muted bench-hint">{t("bench.qform.judged")}</p>}
+      {suite?.judged && (
+        <fieldset className="bench-judge" data-testid="bench-judge">
+          <legend>{t("bench.qform.judgeTitle")}</legend>
+          <p className="muted bench-hint">{t("bench.qform.judged")}</p>
+          <div className="bench-grid">
+            {field("judgeEndpoint", "bench.form.endpoint")}
+            {apiSelect("judgeApi", "bench.form.api")}
+            {field("judgeModel", "bench.form.model")}
+            {field("judgeCandidate", "bench.form.candidate")}
+            {keySelect("judgeKeyKind", "judgeKeyName", "bench.form.key")}
+          </div>
+        </fieldset>
+      )}
       <label className="bench-field bench-cases">
         <span>{t("bench.qform.cases")}</span>
         <input
