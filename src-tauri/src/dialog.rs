@@ -61,6 +61,29 @@ pub fn pick_suite<R: Runtime>(app: &AppHandle<R>) -> Result<Option<PathBuf>, Wir
     into_path(picked)
 }
 
+/// Where the user chose to write a bundle: a folder (the export refuses one that is not empty),
+/// or with `archive` a new `.tar.gz` file; `None` when they cancelled.
+pub fn pick_export_target<R: Runtime>(
+    app: &AppHandle<R>,
+    archive: bool,
+    suggested: &str,
+) -> Result<Option<PathBuf>, WireError> {
+    if let Some(answer) = scripted() {
+        return answer;
+    }
+    let dialog = app.dialog().file();
+    let picked = if archive {
+        dialog
+            .set_title("Write the bundle as an archive")
+            .set_file_name(format!("{suggested}.tar.gz"))
+            .add_filter("Bundle archive (.tar.gz)", &["gz"])
+            .blocking_save_file()
+    } else {
+        dialog.set_title("Write the bundle into a folder").blocking_pick_folder()
+    };
+    into_path(picked)
+}
+
 fn into_path(picked: Option<tauri_plugin_dialog::FilePath>) -> Result<Option<PathBuf>, WireError> {
     picked
         .map(|p| {

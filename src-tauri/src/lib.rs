@@ -60,6 +60,7 @@ pub fn ipc() -> tauri_specta::Builder<tauri::Wry> {
         simulation::simulation_compare,
         commands::export::export_preview,
         commands::export::export_default_key,
+        commands::export::export_pick_target,
         commands::export::export_write,
     ])
 }

@@ -3,7 +3,8 @@
 //! What it proves: the preview lists exactly the files, with the same SHA-256, that `triplane
 //! export` writes for the same example; a bundle written from the app, signed with a key from
 //! `triplane keygen`, passes `triplane verify` (exit 0) and is byte-for-byte the bundle the
-//! CLI writes with the same key, as a folder and as a `.tar.gz`; a non-empty target is
+//! CLI writes with the same key, as a folder and as a `.tar.gz` (its path picked through the
+//! native dialog's test seam, which fills the target field); a non-empty target is
 //! refused with a usage error and left untouched; the tab speaks French. Screenshots land in
 //! `test-output/app-e2e/export-*.png`.
 
@@ -18,8 +19,11 @@ const EXAMPLE: &str = "hybrid";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
-    let h = Harness::start();
     let tmp = tempfile::tempdir().unwrap();
+    let dialog = Dialog(tmp.path().join("dialog-answer"));
+    // Read by the app's debug build, which tauri-driver starts with this process's environment.
+    std::env::set_var("TRIPLANE_DIALOG_RESPONSE_FILE", &dialog.0);
+    let h = Harness::start();
     let keys =
         h.cli_json(&["keygen", "--dir", tmp.path().join("keys").to_str().unwrap(), "--json"]);
     let (secret, public) =
@@ -112,8 +116,21 @@ async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
         assert!(bytes == &cli_tree[path], "`{path}` is byte-identical to the CLI's");
     }
 
-    // The same as a `.tar.gz`.
+    // The same as a `.tar.gz`, its target picked in the save dialog.
     let app_archive = tmp.path().join("app.tar.gz");
+    wait_for(&client, "[data-testid=export-format-archive]").await.click().await.unwrap();
+    dialog.answer(&app_archive);
+    wait_for(&client, "[data-testid=export-pick-target]").await.click().await.unwrap();
+    let picked = app_archive.to_str().unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let input = wait_for(&client, "[data-testid=export-target]").await;
+        if input.prop("value").await.unwrap().as_deref() == Some(picked) {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the picked path did not fill the target within {WAIT:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     write_from_app(&client, &app_archive, true, Path::new(secret)).await;
     assert_eq!(
         attr(&wait_for(&client, "[data-testid=export-verify]").await, "data-ok").await,

@@ -5,8 +5,11 @@
 //! The signing key crosses IPC as a path only: the key itself is read in Rust, never returned
 //! and never logged.
 
+use tauri::AppHandle;
 use triplane_api::export::{self, BundlePreview, ExportDone};
 use triplane_api::view::WireError;
+
+use crate::dialog;
 
 #[tauri::command]
 #[specta::specta]
@@ -22,6 +25,20 @@ pub async fn export_preview(
 #[specta::specta]
 pub async fn export_default_key() -> Option<String> {
     export::default_secret_key()
+}
+
+/// Shows the native dialog for the bundle's target (a folder, or with `archive` a `.tar.gz`
+/// named after `suggested`) and returns the picked path for the form; `null` when cancelled.
+/// Nothing is written here: `export_write` checks and writes the target.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_pick_target(
+    app: AppHandle,
+    archive: bool,
+    suggested: String,
+) -> Result<Option<String>, WireError> {
+    Ok(dialog::pick_export_target(&app, archive, &suggested)?
+        .map(|p| p.to_string_lossy().into_owned()))
 }
 
 /// Writes the bundle to `out` (a new or empty folder, or a new `.tar.gz`) and verifies what

@@ -45,5 +45,6 @@ pub const COMMANDS: &[&str] = &[
     "simulation_compare",
     "export_preview",
     "export_default_key",
+    "export_pick_target",
     "export_write",
 ];

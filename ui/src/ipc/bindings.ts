@@ -117,6 +117,12 @@ export const commands = {
 	/**  The secret key `triplane keygen` writes by default, when it exists. */
 	exportDefaultKey: () => __TAURI_INVOKE<string | null>("export_default_key"),
 	/**
+	 *  Shows the native dialog for the bundle's target (a folder, or with `archive` a `.tar.gz`
+	 *  named after `suggested`) and returns the picked path for the form; `null` when cancelled.
+	 *  Nothing is written here: `export_write` checks and writes the target.
+	 */
+	exportPickTarget: (archive: boolean, suggested: string) => typedError<string | null, WireError_Serialize>(__TAURI_INVOKE("export_pick_target", { archive, suggested })),
+	/**
 	 *  Writes the bundle to `out` (a new or empty folder, or a new `.tar.gz`) and verifies what
 	 *  was written. This and the key are the only paths named by the web side that the app
 	 *  touches; it refuses a target that exists and is not an empty folder.
@@ -683,6 +689,36 @@ export type GradeView = {
 };
 
 /**
+ *  The judge of a quality run (`--judge-endpoint`, `--judge-api`, `--judge-model`,
+ *  `--judge-candidate` and the judge's key source), for suites with judged cases.
+ */
+export type JudgeForm = JudgeForm_Serialize | JudgeForm_Deserialize;
+
+/**
+ *  The judge of a quality run (`--judge-endpoint`, `--judge-api`, `--judge-model`,
+ *  `--judge-candidate` and the judge's key source), for suites with judged cases.
+ */
+export type JudgeForm_Deserialize = {
+	endpoint: string,
+	api: string,
+	model: string,
+	candidate?: string | null,
+	key: KeySource,
+};
+
+/**
+ *  The judge of a quality run (`--judge-endpoint`, `--judge-api`, `--judge-model`,
+ *  `--judge-candidate` and the judge's key source), for suites with judged cases.
+ */
+export type JudgeForm_Serialize = {
+	endpoint: string,
+	api: string,
+	model: string,
+	candidate: string | null,
+	key: KeySource,
+};
+
+/**
  *  What the Settings page shows for one key name: the keychain entry (masked) and whether its
  *  environment variable is set. The variable's value is never read into the answer.
  */
@@ -1168,13 +1204,13 @@ export type QualityFiguresView_Serialize = {
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, the suite being built in or a file the user picked. The form names no judge.
+ *  line, the suite being built in or a file the user picked.
  */
 export type QualityForm = QualityForm_Serialize | QualityForm_Deserialize;
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, the suite being built in or a file the user picked. The form names no judge.
+ *  line, the suite being built in or a file the user picked.
  */
 export type QualityForm_Deserialize = {
 	suite: SuiteChoice,
@@ -1188,11 +1224,13 @@ export type QualityForm_Deserialize = {
 	/**  Only these case ids, as `--case` (all when empty). */
 	cases: string[],
 	key: KeySource,
+	/**  The judge, for a suite with judged cases; a run of judged cases without one is refused. */
+	judge?: JudgeForm_Deserialize | null,
 };
 
 /**
  *  The quality form of the Benchmarks page: what `triplane bench quality` takes on its command
- *  line, the suite being built in or a file the user picked. The form names no judge.
+ *  line, the suite being built in or a file the user picked.
  */
 export type QualityForm_Serialize = {
 	suite: SuiteChoice,
@@ -1206,6 +1244,8 @@ export type QualityForm_Serialize = {
 	/**  Only these case ids, as `--case` (all when empty). */
 	cases: string[],
 	key: KeySource,
+	/**  The judge, for a suite with judged cases; a run of judged cases without one is refused. */
+	judge: JudgeForm_Serialize | null,
 };
 
 /**  What a finished (or cancelled) quality run from the page stored. */
@@ -1572,10 +1612,7 @@ export type SuiteView_Deserialize = {
 	name: string,
 	/**  The handle of a picked file ([`SuiteFiles`]); none for a built-in suite. */
 	file?: number | null,
-	/**
-	 *  Some case is graded by a judge model (a run including it is refused: the page names no
-	 *  judge).
-	 */
+	/**  Some case is graded by a judge model: a run including it needs the form's judge. */
 	judged: boolean,
 	title: string,
 	/**  `classification`, `tool-calling`, `structured-output` or `answers`. */
@@ -1590,10 +1627,7 @@ export type SuiteView_Serialize = {
 	name: string,
 	/**  The handle of a picked file ([`SuiteFiles`]); none for a built-in suite. */
 	file: number | null,
-	/**
-	 *  Some case is graded by a judge model (a run including it is refused: the page names no
-	 *  judge).
-	 */
+	/**  Some case is graded by a judge model: a run including it needs the form's judge. */
 	judged: boolean,
 	title: string,
 	/**  `classification`, `tool-calling`, `structured-output` or `answers`. */

@@ -30,6 +30,14 @@ export async function defaultKey(): Promise<string | null> {
 }
 
 /**
+ * Shows the native dialog for the bundle's target: a folder, or with `archive` a `.tar.gz`
+ * named after `suggested`. The picked path, or `null` when the user cancelled.
+ */
+export function pickTarget(archive: boolean, suggested: string): Promise<Outcome<string | null>> {
+  return outcome(commands.exportPickTarget(archive, suggested));
+}
+
+/**
  * Writes the bundle to `out` (a new or empty folder, or a new `.tar.gz`), signed with `key`,
  * and verifies what was written (`done.verify`).
  */

@@ -12,6 +12,13 @@ import "./export/Export.css";
 
 type Props = { file: string; text: string | null };
 
+/** The bundle's suggested name: the deployment file's stem, or the example's ID. */
+export function bundleName(file: string): string {
+  const base = file.startsWith("example:") ? file.slice("example:".length) : (file.split(/[\\/]/).pop() ?? "");
+  const stem = base.replace(/\.(ya?ml)$/i, "");
+  return `${stem || "deployment"}-bundle`;
+}
+
 export function Export({ file, text }: Props) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState<BundlePreview | null>(null);
@@ -73,6 +80,13 @@ function WriteForm({ file, text, disabled }: { file: string; text: string | null
   const keyPath = sign && key.trim() !== "" ? key.trim() : null;
   const ready = !disabled && !busy && target.trim() !== "" && (!sign || keyPath !== null);
 
+  async function pick() {
+    setError(null);
+    const r = await exportIpc.pickTarget(archive, bundleName(file));
+    if (!r.ok) setError(r.error);
+    else if (r.value !== null) setTarget(r.value);
+  }
+
   async function write() {
     setBusy(true);
     setError(null);
@@ -97,17 +111,21 @@ function WriteForm({ file, text, disabled }: { file: string; text: string | null
       }}
     >
       <h4>{t("export.writeTitle")}</h4>
-      {/* FIXME: typed path only; the app's native dialogs pick deployment (YAML) files, not a bundle target. */}
-      <label className="field">
-        <span>{t("export.target")}</span>
-        <input
-          data-testid="export-target"
-          value={target}
-          spellCheck={false}
-          placeholder={archive ? t("export.targetArchiveHint") : t("export.targetFolderHint")}
-          onChange={(e) => setTarget(e.target.value)}
-        />
-      </label>
+      <div className="export-target">
+        <label className="field">
+          <span>{t("export.target")}</span>
+          <input
+            data-testid="export-target"
+            value={target}
+            spellCheck={false}
+            placeholder={archive ? t("export.targetArchiveHint") : t("export.targetFolderHint")}
+            onChange={(e) => setTarget(e.target.value)}
+          />
+        </label>
+        <button type="button" className="secondary" data-testid="export-pick-target" disabled={busy} onClick={() => void pick()}>
+          {archive ? t("export.pickArchive") : t("export.pickFolder")}
+        </button>
+      </div>
       <fieldset className="choice">
         <legend>{t("export.format")}</legend>
         <label>
