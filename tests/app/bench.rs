@@ -123,7 +123,13 @@ async fn benchmarks_run_from_the_app_show_what_bench_show_says() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     screenshot(&client, "bench-03-progress-en").await;
-    wait_for(&client, "[data-testid=bench-cancel]").await.click().await.unwrap();
+    // Leaving the page does not stop the run, and coming back shows its live progress.
+    open_page(&client, "settings").await;
+    wait_for(&client, "[data-testid=settings]").await;
+    open_page(&client, "benchmarks").await;
+    let progress = wait_for(&client, "[data-testid=bench-progress]").await;
+    assert_eq!(attr(&progress, "data-running").await, "true", "the run goes on after a round trip");
+    wait_for(&client, "[data-testid=bench-cancel]:not([disabled])").await.click().await.unwrap();
     let cancelled = finished(&client, "cancelled").await[0];
     let show = h.cli_json(&["bench", "show", &cancelled.to_string(), "--json", "--db", &db]);
     assert_eq!(show["status"], "cancelled", "the partial run is stored as cancelled");
