@@ -7,8 +7,8 @@
 #   scripts/peer-bench.sh [--duration S] [--ladder R,R,…] [--guidellm-ladder R,R,…] [--out FILE]
 #
 # Installs what it needs in caches under ~/.cache/triplane: a release build of the triplane CLI
-# and the fault server (own target folder, so it does not fight the debug builds), oha from
-# crates.io, GuideLLM from PyPI in a venv. Needs taskset (util-linux) and two cores; runs the
+# and the fault server (in target-release, beside the app's release build), oha from crates.io,
+# GuideLLM from PyPI in a venv. Needs taskset (util-linux) and two cores; runs the
 # server and clients at nice -10, so run it as root (or drop PRIORITY in peer_bench.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,8 @@ cache="${TRIPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/triplane}"
 oha_version="1.16.0"
 
 echo "building the triplane CLI and the fault server (release)…" >&2
-export CARGO_TARGET_DIR="$cache/target-peer"
+# The release target folder scripts/measure-app.sh and scripts/package.sh use too.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target-release}"
 cargo build --release --quiet -p triplane-cli -p triplane-systests --bin triplane --bin fault-server >&2
 
 oha="$cache/oha-$oha_version/bin/oha"
