@@ -11,7 +11,7 @@ example="${1:-mcp-tunnel}"
 days="${2:-30}"
 
 cache="${TRIPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/triplane}"
-export CARGO_TARGET_DIR="$cache/target-peer"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target-release}"
 echo "building the triplane CLI (release)…" >&2
 cargo build --release --quiet --locked -p triplane-cli --bin triplane >&2
 triplane="$CARGO_TARGET_DIR/release/triplane"
