@@ -13,10 +13,10 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 step() { echo "== $* ($(( $(date +%s) - start )) s)" >&2; }
 
-step "system packages (and rpm, lintian for the checks)"
+step "system packages (and rpm, lintian, cpio for the checks)"
 scripts/setup-debian.sh
 missing=()
-for p in rpm lintian; do
+for p in rpm lintian cpio; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -59,7 +59,8 @@ step "check $deb"
 dpkg-deb --info "$deb" >&2
 dpkg-deb --contents "$deb" > "$out/deb-contents.txt"
 for f in "${expected[@]}"; do
-  grep -q " \./$f\$" "$out/deb-contents.txt" || { echo "error: the .deb lacks /$f" >&2; fail=1; }
+  # The Tauri bundler lists members as `usr/...`, dpkg-deb's own builds as `./usr/...`.
+  grep -Eq " (\./)?$f\$" "$out/deb-contents.txt" || { echo "error: the .deb lacks /$f" >&2; fail=1; }
 done
 # Unpacked, the binary must load all its libraries: a bad option makes it exit with status 2
 # before it opens a window, so no display is needed.
@@ -87,9 +88,21 @@ for f in "${expected[@]}"; do
   grep -qx "/$f" "$out/rpm-contents.txt" || { echo "error: the .rpm lacks /$f" >&2; fail=1; }
 done
 mkdir -p "$root/rpm"
-rpm2cpio "$rpm_file" | (cd "$root/rpm" && cpio -idm --quiet)
-cmp -s "$root/rpm/usr/bin/triplane-app" "$root/deb/usr/bin/triplane-app" ||
-  { echo "error: the .rpm and the .deb carry different binaries" >&2; fail=1; }
+# Debian 12's rpm2cpio (rpm 4.18) exits 1 even when it wrote the whole payload; whether the
+# payload is whole is what the comparison of the two binaries below checks.
+rpm2cpio "$rpm_file" > "$root/payload.cpio" || true
+(cd "$root/rpm" && cpio -idm --quiet < "$root/payload.cpio")
+# The Tauri bundler marks each copy with its package type (`__TAURI_BUNDLE_TYPE_VAR_DEB`,
+# `_RPM`, read by the updater); apart from that mark the two binaries must be the same bytes.
+python3 - "$root/deb/usr/bin/triplane-app" "$root/rpm/usr/bin/triplane-app" <<'PY' ||
+import re, sys
+mark = re.compile(rb"__TAURI_BUNDLE_TYPE_VAR_([A-Z]{3})")
+deb, rpm = (open(p, "rb").read() for p in sys.argv[1:])
+kinds = [[m.group(1) for m in mark.finditer(b)] for b in (deb, rpm)]
+same = mark.sub(b"", deb) == mark.sub(b"", rpm)
+sys.exit(0 if same and kinds == [[b"DEB"], [b"RPM"]] else 1)
+PY
+  { echo "error: the .rpm and the .deb carry different binaries (beyond the package-type mark)" >&2; fail=1; }
 
 if [ "$fail" -ne 0 ]; then
   echo "package: FAILED checks above" >&2
