@@ -166,7 +166,18 @@ def call(method: str, url: str, body: dict | None = None) -> dict:
 class Session:
     def __init__(self, driver_url: str, app: str, args: list[str]):
         caps = {"browserName": "wry", "tauri:options": {"application": app, "args": args}}
-        value = call("POST", f"{driver_url}/session", {"capabilities": {"alwaysMatch": caps}})
+        # tauri-driver listens before the native WebKitWebDriver it starts does; until then it
+        # drops the request. Retried for up to 20 s.
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                value = call("POST", f"{driver_url}/session",
+                             {"capabilities": {"alwaysMatch": caps}})
+                break
+            except (urllib.error.URLError, ConnectionError) as e:
+                if time.monotonic() > deadline:
+                    sys.exit(f"error: no WebDriver session within 20 s: {e}")
+                time.sleep(0.5)
         self.url = f"{driver_url}/session/{value['value']['sessionId']}"
 
     def find(self, css: str, timeout: float = 60) -> str:

@@ -209,7 +209,8 @@ def measure(args, tool, rate, folder):
 
 
 def step(args, tool, ladder, folder):
-    """Rates up the ladder until one is not sustained, then one geometric midpoint."""
+    """Rates up the ladder until one is not sustained, then two geometric bisection steps
+    between the last sustained rate and the first that was not."""
     points, best, first_fail = [], None, None
     for rate in ladder:
         p = measure(args, tool, rate, folder)
@@ -219,13 +220,18 @@ def step(args, tool, ladder, folder):
         else:
             first_fail = rate
             break
-    if best and first_fail:
+    for _ in range(2):
+        if not (best and first_fail):
+            break
         mid = round((best * first_fail) ** 0.5)
-        if best < mid < first_fail:
-            p = measure(args, tool, mid, folder)
-            points.append(p)
-            if p["sustained"]:
-                best = mid
+        if not best < mid < first_fail:
+            break
+        p = measure(args, tool, mid, folder)
+        points.append(p)
+        if p["sustained"]:
+            best = mid
+        else:
+            first_fail = mid
     return best, points
 
 
@@ -244,8 +250,10 @@ def main():
                     help="seconds at the start of each run left out of the lag percentile")
     ap.add_argument("--server-core", type=int, default=0)
     ap.add_argument("--client-core", type=int, default=1)
-    ap.add_argument("--ladder", default="100,200,500,1000,2000,5000,10000,20000,40000")
+    ap.add_argument("--ladder", default="100,200,500,1000,2000,5000,10000,20000,40000,80000")
     ap.add_argument("--guidellm-ladder", default="25,50,100,200,400,800")
+    ap.add_argument("--tools", default="triplane,oha,guidellm",
+                    help="which clients to measure (comma-separated)")
     ap.add_argument("--out", help="write every measured point as JSON here")
     args = ap.parse_args()
 
@@ -254,9 +262,10 @@ def main():
     folder = tempfile.mkdtemp(prefix="peer-bench-")
     load_before = os.getloadavg()
     results = {}
+    tools = [t for t in ("triplane", "oha", "guidellm") if t in args.tools.split(",")]
     results["oha-closed"] = measure(args, "oha", 0, folder)
     for tool, lad in (("triplane", ladder), ("oha", ladder), ("guidellm", gl_ladder)):
-        results[tool] = step(args, tool, lad, folder)
+        results[tool] = step(args, tool, lad, folder) if tool in tools else (None, [])
     load_after = os.getloadavg()
 
     print(f"# side-by-side benchmark, {args.duration:g} s per rate, server on core "
@@ -269,7 +278,7 @@ def main():
           "| p99 lag (ms) |")
     print("|---|---|---|---|---|")
     oha_best = results["oha"][0]
-    for tool in ("triplane", "oha", "guidellm"):
+    for tool in tools:
         best, points = results[tool]
         at = next((p for p in points if p["rate"] == best), None)
         ratio = fmt(best / oha_best, 3) if best and oha_best else "—"
@@ -279,7 +288,7 @@ def main():
     print()
     print("| client | rate | arrived/target | p99 lag (ms) | sustained |")
     print("|---|---|---|---|---|")
-    for tool in ("triplane", "oha", "guidellm"):
+    for tool in tools:
         for p in results[tool][1]:
             print(f"| {tool} | {p['rate']:g} | {p['arrived']}/{p['target']} "
                   f"| {fmt(p['lag_p99_ms'])} | {'yes' if p['sustained'] else 'no'} |")
