@@ -70,6 +70,8 @@ pub struct Harness {
     pub app: PathBuf,
     pub cli: PathBuf,
     _processes: Processes,
+    /// The app's own XDG data, config and cache folders, removed with the harness.
+    _xdg: tempfile::TempDir,
 }
 
 impl Harness {
@@ -118,6 +120,10 @@ impl Harness {
             }
         };
 
+        // The app under test keeps its state (the default store with its autosaves, the web
+        // view's local storage with the chosen language) in folders of its own, never in the
+        // user's: a test must not leave a French UI or "unsaved work" in the user's app.
+        let xdg = tempfile::tempdir().unwrap();
         let port = free_port();
         let native_port = free_port();
         let log = std::fs::File::create(out_dir().join("tauri-driver.log")).unwrap();
@@ -126,6 +132,9 @@ impl Harness {
             .arg("--native-driver")
             .arg(native)
             .env("DISPLAY", &display)
+            .env("XDG_DATA_HOME", xdg.path().join("data"))
+            .env("XDG_CONFIG_HOME", xdg.path().join("config"))
+            .env("XDG_CACHE_HOME", xdg.path().join("cache"))
             // The app's own stderr (first-paint marker, tracing) lands in the driver's log.
             .env("RUST_LOG", "info")
             .stdout(log.try_clone().unwrap())
@@ -139,7 +148,13 @@ impl Harness {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(100));
         }
-        Harness { driver_url: format!("http://127.0.0.1:{port}"), app, cli, _processes: processes }
+        Harness {
+            driver_url: format!("http://127.0.0.1:{port}"),
+            app,
+            cli,
+            _processes: processes,
+            _xdg: xdg,
+        }
     }
 
     /// A new app window started with `args`, in English.
