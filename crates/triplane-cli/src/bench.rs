@@ -193,7 +193,7 @@ fn latency(a: LatencyArgs) -> Result<u8, ApiError> {
         db: a.db,
     };
 
-    let report = output::with_progress_on_worker("", |cancel, bar| async move {
+    let report = output::with_progress("", |cancel, bar| async move {
         bench::latency(&req, cancel, move |label: &str, p: &Progress| {
             bar.set_prefix(label.to_owned());
             bar.set_length(u64::from(p.planned.unwrap_or(p.sent)));

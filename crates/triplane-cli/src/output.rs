@@ -83,21 +83,3 @@ where
         result
     })
 }
-
-/// [`with_progress`] for a use case that can move between threads: it runs as a task on the
-/// runtime's workers rather than on the calling thread (`block_on`'s own future), so its
-/// pacing loop and the requests it spawns share a worker. With the client pinned to one core,
-/// a thread of its own cost a cross-thread wake-up per request (`docs/performance.md`,
-/// side-by-side benchmark).
-pub fn with_progress_on_worker<T, F, Fut>(prefix: &str, job: F) -> Result<T, ApiError>
-where
-    F: FnOnce(triplane_api::bench::CancellationToken, indicatif::ProgressBar) -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
-    T: Send + 'static,
-{
-    with_progress(prefix, |cancel, bar| async move {
-        tokio::spawn(job(cancel, bar))
-            .await
-            .map_err(|e| ApiError::runtime(format!("the run stopped abnormally: {e}")))?
-    })
-}
