@@ -212,26 +212,25 @@ def step(args, tool, ladder, folder):
     """Rates up the ladder until one is not sustained, then two geometric bisection steps
     between the last sustained rate and the first that was not."""
     points, best, first_fail = [], None, None
-    for rate in ladder:
+
+    def attempt(rate):
+        nonlocal best, first_fail
         p = measure(args, tool, rate, folder)
         points.append(p)
         if p["sustained"]:
             best = rate
         else:
             first_fail = rate
+        return p["sustained"]
+
+    for rate in ladder:
+        if not attempt(rate):
             break
     for _ in range(2):
-        if not (best and first_fail):
+        mid = round((best * first_fail) ** 0.5) if best and first_fail else None
+        if mid is None or not best < mid < first_fail:
             break
-        mid = round((best * first_fail) ** 0.5)
-        if not best < mid < first_fail:
-            break
-        p = measure(args, tool, mid, folder)
-        points.append(p)
-        if p["sustained"]:
-            best = mid
-        else:
-            first_fail = mid
+        attempt(mid)
     return best, points
 
 
