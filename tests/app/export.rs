@@ -131,7 +131,7 @@ async fn export_tab_writes_the_cli_bundle_and_refuses_a_non_empty_target() {
         assert!(start.elapsed() < WAIT, "the picked path did not fill the target within {WAIT:?}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    write_from_app(&client, &app_archive, true, Path::new(secret)).await;
+    sign_and_write(&client, Path::new(secret)).await;
     assert_eq!(
         attr(&wait_for(&client, "[data-testid=export-verify]").await, "data-ok").await,
         "true"

@@ -521,6 +521,12 @@ pub async fn write_from_app(client: &Client, target: &Path, archive: bool, key: 
     let format = if archive { "archive" } else { "folder" };
     wait_for(client, &format!("[data-testid=export-format-{format}]")).await.click().await.unwrap();
     fill(client, "[data-testid=export-target]", target.to_str().unwrap()).await;
+    sign_and_write(client, key).await;
+}
+
+/// Signs with `key` and writes to the target the Export tab holds, then waits for the outcome:
+/// the verification panel or the error.
+pub async fn sign_and_write(client: &Client, key: &Path) {
     fill(client, "[data-testid=export-key]", key.to_str().unwrap()).await;
     wait_for(client, "[data-testid=export-write]:not([disabled])").await.click().await.unwrap();
     wait_for(client, "[data-testid=export-verify], [data-testid=export-error]").await;
